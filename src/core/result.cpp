@@ -1,0 +1,42 @@
+#include "jrads/core/result.hpp"
+
+namespace jrads {
+
+const char* to_string(Errc code) noexcept {
+  switch (code) {
+    case Errc::invalid_argument: return "invalid value";
+    case Errc::parse_error: return "parse error";
+    case Errc::unknown_key: return "unknown key";
+    case Errc::missing_key: return "missing key";
+    case Errc::duplicate_id: return "duplicate id";
+    case Errc::dangling_ref: return "undefined reference";
+    case Errc::io_error: return "i/o error";
+    case Errc::truncated: return "truncated input";
+    case Errc::unsupported: return "unsupported";
+  }
+  return "error";
+}
+
+std::string Location::to_string() const {
+  std::string out = file;
+  if (line > 0) {
+    out += (out.empty() ? "" : ":") + std::to_string(line);
+    if (column > 0) out += ":" + std::to_string(column);
+  }
+  if (record > 0) out += (out.empty() ? "record " : ": record ") + std::to_string(record);
+  if (!path.empty()) out += (out.empty() ? "" : ": ") + path;
+  return out;
+}
+
+std::string Error::to_string() const {
+  const std::string where_text = where.to_string();
+  return where_text.empty() ? message : where_text + ": " + message;
+}
+
+void assert_fail(const char* expr, std::source_location where) {
+  std::fprintf(stderr, "jrads: assertion failed: %s at %s:%u (%s)\n", expr, where.file_name(),
+               static_cast<unsigned>(where.line()), where.function_name());
+  std::abort();
+}
+
+}  // namespace jrads

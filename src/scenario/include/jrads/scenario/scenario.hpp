@@ -1,0 +1,86 @@
+#pragma once
+// The scenario file (YAML, docs/SCENARIO.md) parsed and validated into the Params types of
+// the domain modules. This is an adapter: world and sensors never include it.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "jrads/core/result.hpp"
+#include "jrads/sensors/sensor_params.hpp"
+#include "jrads/world/terrain.hpp"
+#include "jrads/world/world.hpp"
+
+namespace jrads::scenario {
+
+// Article 6 of the agreement: one party coordinates the joint actions, the others direct
+// their own forces.
+enum class PartyRole : std::uint8_t { coordinating, directing };
+
+struct Party {
+  std::string id;
+  std::string name;
+  PartyRole role = PartyRole::directing;
+  std::string commander;  // e.g. "Air Force Commander-in-Chief"; free text
+  bool host = false;      // the party on whose territory the joint system stands
+};
+
+// The agreement's dates, for later issues (sharing and authority follow its state).
+struct Agreement {
+  std::string signature_date;  // ISO 8601 date, YYYY-MM-DD, validated as a real calendar date
+  int term_years = 5;
+  bool automatic_renewal = true;
+  int notice_months = 6;
+};
+
+enum class SiteKind : std::uint8_t { air_base, mountain, other };
+
+struct Site {
+  std::string id;
+  std::string name;
+  SiteKind kind = SiteKind::other;
+  world::LatLon position;
+  std::vector<world::LatLon> plot;  // the joint system's plot, a simple polygon (may be empty)
+  double plot_area_m2 = 0.0;        // computed on the ellipsoid (GeographicLib) from plot
+};
+
+// Reserved for the engagement issue: kept as parsed identity only.
+struct FireUnit {
+  std::string id;
+  std::string party;
+  std::string site;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::uint64_t seed = 1;          // default seed when the command line gives none
+  double duration_s = 3600.0;
+  std::vector<Party> parties;
+  Agreement agreement;
+  std::vector<Site> sites;
+  world::TerrainParams terrain;
+  std::vector<sensors::SensorParams> sensors;
+  sensors::AdsbBroadcastParams adsb;
+  world::WorldParams world;        // platforms, defended assets, duration
+  std::vector<FireUnit> fire_units;
+};
+
+// Every problem found, each with file, line, column, key path and a message that says what
+// is wrong and what is allowed. Empty errors <=> scenario present.
+struct ParseOutcome {
+  std::optional<Scenario> scenario;
+  std::vector<Error> errors;
+};
+
+// Parses YAML text; file_name is used in error locations only.
+[[nodiscard]] ParseOutcome parse_scenario(std::string_view yaml_text, std::string_view file_name);
+// Reads and parses a file (errors when it cannot be read, is empty or is not valid UTF-8 text).
+[[nodiscard]] ParseOutcome load_scenario(const std::string& path);
+// The embedded default scenario (scenarios/default.yaml compiled in).
+[[nodiscard]] std::string_view default_scenario_yaml() noexcept;
+// A one-screen human summary: parties and roles, sites, terrain, sensor counts per type and
+// party, platforms per category and kind, duration.
+[[nodiscard]] std::string summary(const Scenario& s);
+
+}  // namespace jrads::scenario
