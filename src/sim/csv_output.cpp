@@ -1,0 +1,200 @@
+#include "jrads/sim/csv_output.hpp"
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <system_error>
+
+namespace jrads::sim {
+
+void append_double(std::string& out, double v) {
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+void append_fixed(std::string& out, double v, int decimals) {
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
+  out.append(buf, r.ptr);
+}
+
+void append_icao(std::string& out, std::uint32_t icao) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  for (int shift = 20; shift >= 0; shift -= 4) out.push_back(hex[(icao >> shift) & 0xF]);
+}
+
+void append_squawk(std::string& out, std::uint16_t squawk) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04u", static_cast<unsigned>(squawk % 10000));
+  out.append(buf);
+}
+
+// A buffered output file that remembers its first error.
+struct CsvOutput::File {
+  std::FILE* fp = nullptr;
+  std::string path;
+  std::string buf;
+  std::string error;
+
+  ~File() { close(); }
+  void flush_if_full() {
+    if (buf.size() >= (1U << 20)) flush();
+  }
+  void flush() {
+    if (fp == nullptr || buf.empty()) return;
+    if (std::fwrite(buf.data(), 1, buf.size(), fp) != buf.size() && error.empty()) {
+      error = path + ": write failed: " + std::strerror(errno);
+    }
+    buf.clear();
+  }
+  void close() {
+    flush();
+    if (fp != nullptr && std::fclose(fp) != 0 && error.empty()) error = path + ": close failed: " + std::strerror(errno);
+    fp = nullptr;
+  }
+};
+
+Result<std::unique_ptr<CsvOutput>> CsvOutput::open(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return fail(Errc::io_error, "cannot create directory: " + ec.message(), Location{dir.string()});
+  std::unique_ptr<CsvOutput> out(new CsvOutput());
+  auto open_one = [&](std::unique_ptr<File>& f, const char* name) -> Result<void> {
+    f = std::make_unique<File>();
+    f->path = (dir / name).string();
+    f->fp = std::fopen(f->path.c_str(), "wb");
+    if (f->fp == nullptr) return fail(Errc::io_error, std::string("cannot open for writing: ") + std::strerror(errno),
+                                      Location{f->path});
+    return {};
+  };
+  for (auto [file, name] : {std::pair{&out->sensors_, "sensors.csv"}, std::pair{&out->truth_, "truth.csv"},
+                            std::pair{&out->detections_, "detections.csv"},
+                            std::pair{&out->detections_truth_, "detections_truth.csv"}}) {
+    if (auto r = open_one(*file, name); !r) return fail(r.error());
+  }
+  return out;
+}
+
+CsvOutput::~CsvOutput() = default;
+
+void CsvOutput::on_start(const std::vector<sensors::SensorInfo>& sensors, const world::World& world) {
+  std::string& s = sensors_->buf;
+  s += "sensor_id,party,type,lat_deg,lon_deg,alt_m\n";
+  for (const auto& info : sensors) {
+    sensor_ids_.push_back(info.id);
+    s += info.id;
+    s += ',';
+    s += info.party;
+    s += ',';
+    s += to_string(info.type);
+    s += ',';
+    append_fixed(s, info.antenna.lat_deg, 9);
+    s += ',';
+    append_fixed(s, info.antenna.lon_deg, 9);
+    s += ',';
+    append_double(s, info.antenna.alt_m);
+    s += '\n';
+  }
+  sensors_->close();
+  for (const auto& p : world.params().platforms) {
+    truth_ids_.push_back(p.id);
+    truth_categories_.push_back(world::to_string(p.category));
+  }
+  truth_->buf += "time_s,truth_id,category,lat_deg,lon_deg,alt_m,ve_mps,vn_mps,vu_mps\n";
+  detections_->buf +=
+      "time_s,sensor_id,type,range_m,azimuth_deg,elevation_deg,sigma_range_m,sigma_azimuth_deg,"
+      "sigma_elevation_deg,lat_deg,lon_deg,alt_m,sigma_pos_m,icao,squawk,iff\n";
+  detections_truth_->buf += "row,truth_id\n";
+}
+
+void CsvOutput::on_truth(SimTime t, std::span<const std::pair<PlatformIndex, world::PlatformState>> samples) {
+  std::string& s = truth_->buf;
+  for (const auto& [idx, st] : samples) {
+    append_double(s, t.s());
+    s += ',';
+    s += truth_ids_[idx.value()];
+    s += ',';
+    s += truth_categories_[idx.value()];
+    s += ',';
+    append_fixed(s, st.pos.lat_deg, 9);
+    s += ',';
+    append_fixed(s, st.pos.lon_deg, 9);
+    s += ',';
+    append_double(s, st.pos.alt_m);
+    for (int k = 0; k < 3; ++k) {
+      s += ',';
+      append_double(s, st.vel_enu[k]);
+    }
+    s += '\n';
+  }
+  truth_->flush_if_full();
+}
+
+void CsvOutput::on_detections(std::span<const sensors::Detection> detections) {
+  std::string& s = detections_->buf;
+  std::string& m = detections_truth_->buf;
+  for (const auto& d : detections) {
+    append_double(s, d.time.s());
+    s += ',';
+    s += sensor_ids_[d.sensor.value()];
+    s += ',';
+    s += to_string(d.type);
+    s += ',';
+    if (d.type != sensors::SensorType::adsb) {
+      for (const double v : {d.range_m, d.azimuth_deg, d.elevation_deg, d.sigma_range_m, d.sigma_azimuth_deg,
+                             d.sigma_elevation_deg}) {
+        append_double(s, v);
+        s += ',';
+      }
+      s += ",,,,";
+    } else {
+      s += ",,,,,,";
+      append_fixed(s, d.pos.lat_deg, 9);
+      s += ',';
+      append_fixed(s, d.pos.lon_deg, 9);
+      s += ',';
+      append_double(s, d.pos.alt_m);
+      s += ',';
+      append_double(s, d.sigma_pos_m);
+      s += ',';
+    }
+    // icao and squawk columns belong to ADS-B reports; an IFF Mode 3/A code goes in iff.
+    const bool adsb = d.type == sensors::SensorType::adsb;
+    if (adsb && d.has_icao) append_icao(s, d.icao);
+    s += ',';
+    if (adsb && d.has_squawk) append_squawk(s, d.squawk);
+    s += ',';
+    if (d.type == sensors::SensorType::iff) {
+      if (d.iff == sensors::IffReply::mode5_valid) {
+        s += "mode5_valid";
+      } else if (d.iff == sensors::IffReply::mode3) {
+        s += "mode3:";
+        append_squawk(s, d.squawk);
+      }
+    }
+    s += '\n';
+    ++detection_row_;
+    m += std::to_string(detection_row_);
+    m += ',';
+    m += d.truth_index >= 0 ? truth_ids_[static_cast<std::size_t>(d.truth_index)] : std::string("-1");
+    m += '\n';
+  }
+  detections_->flush_if_full();
+  detections_truth_->flush_if_full();
+}
+
+void CsvOutput::on_finish() {
+  truth_->close();
+  detections_->close();
+  detections_truth_->close();
+}
+
+Result<void> CsvOutput::status() const {
+  for (const File* f : {sensors_.get(), truth_.get(), detections_.get(), detections_truth_.get()}) {
+    if (!f->error.empty()) return fail(Errc::io_error, f->error);
+  }
+  return {};
+}
+
+}  // namespace jrads::sim

@@ -1,0 +1,44 @@
+#pragma once
+// Writes sensors.csv, truth.csv, detections.csv and detections_truth.csv exactly as
+// shared FORMATS.md says. Numbers use the shortest text that reads back to the same double;
+// latitudes and longitudes use 9 fixed decimals (0.1 mm).
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "jrads/core/result.hpp"
+#include "jrads/sim/simulation.hpp"
+
+namespace jrads::sim {
+
+class CsvOutput final : public SimulationSink {
+ public:
+  // Creates the directory if needed and opens the four files (truncating them).
+  [[nodiscard]] static Result<std::unique_ptr<CsvOutput>> open(const std::filesystem::path& dir);
+  ~CsvOutput() override;
+
+  void on_start(const std::vector<sensors::SensorInfo>& sensors, const world::World& world) override;
+  void on_truth(SimTime t, std::span<const std::pair<PlatformIndex, world::PlatformState>> samples) override;
+  void on_detections(std::span<const sensors::Detection> detections) override;
+  void on_finish() override;
+  // The first write error, if any (disk full...); checked after the run.
+  [[nodiscard]] Result<void> status() const;
+
+ private:
+  struct File;
+  CsvOutput() = default;
+  std::unique_ptr<File> sensors_, truth_, detections_, detections_truth_;
+  std::vector<std::string> sensor_ids_;
+  std::vector<std::string> truth_ids_;
+  std::vector<const char*> truth_categories_;
+  std::int64_t detection_row_ = 0;
+};
+
+// Formatting helpers, exposed for tests and for other writers of the same files.
+void append_double(std::string& out, double v);        // shortest round-trip
+void append_fixed(std::string& out, double v, int decimals);
+void append_icao(std::string& out, std::uint32_t icao);  // 6 upper-case hex digits
+void append_squawk(std::string& out, std::uint16_t squawk);  // 4 digits
+
+}  // namespace jrads::sim

@@ -1,0 +1,241 @@
+#include "jrads/world/terrain.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+
+#include <gdal_priv.h>
+
+#include "jrads/core/geodesy.hpp"
+#include "jrads/core/rng.hpp"
+#include "jrads/core/units.hpp"
+
+namespace jrads::world {
+
+ElevationGrid::ElevationGrid(double south_lat_deg, double west_lon_deg, double dlat_deg, double dlon_deg, int rows,
+                             int cols, std::vector<float> heights_m)
+    : south_(south_lat_deg),
+      west_(west_lon_deg),
+      dlat_(dlat_deg),
+      dlon_(dlon_deg),
+      rows_(rows),
+      cols_(cols),
+      heights_m_(std::move(heights_m)) {
+  JRADS_ASSERT(rows_ >= 2 && cols_ >= 2 && dlat_ > 0.0 && dlon_ > 0.0);
+  JRADS_ASSERT(heights_m_.size() == static_cast<std::size_t>(rows_) * static_cast<std::size_t>(cols_));
+  max_m_ = *std::max_element(heights_m_.begin(), heights_m_.end());
+}
+
+ElevationGrid ElevationGrid::constant(double height_m) {
+  ElevationGrid g;
+  g.outside_m_ = height_m;
+  g.max_m_ = static_cast<float>(height_m);
+  return g;
+}
+
+double ElevationGrid::height_m(double lat_deg, double lon_deg) const noexcept {
+  if (heights_m_.empty()) return outside_m_;
+  const double fr = (lat_deg - south_) / dlat_;
+  const double fc = (lon_deg - west_) / dlon_;
+  // The negated comparison also sends NaN outside.
+  if (!(fr >= 0.0 && fc >= 0.0 && fr <= rows_ - 1 && fc <= cols_ - 1)) return outside_m_;
+  const int r = std::min(static_cast<int>(fr), rows_ - 2);
+  const int c = std::min(static_cast<int>(fc), cols_ - 2);
+  const double tr = fr - r;
+  const double tc = fc - c;
+  const double h00 = at(r, c), h01 = at(r, c + 1), h10 = at(r + 1, c), h11 = at(r + 1, c + 1);
+  return (1 - tr) * ((1 - tc) * h00 + tc * h01) + tr * ((1 - tc) * h10 + tc * h11);
+}
+
+namespace {
+
+// Value noise on an integer lattice: a seeded hash gives each lattice point a value in
+// [-1, 1]; quintic interpolation between them keeps slopes continuous.
+double lattice_value(std::uint64_t seed, std::int64_t ix, std::int64_t iy) noexcept {
+  std::uint64_t h = seed ^ (static_cast<std::uint64_t>(ix) * 0x9E3779B97F4A7C15ULL) ^
+                    (static_cast<std::uint64_t>(iy) * 0xC2B2AE3D27D4EB4FULL);
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return static_cast<double>(h >> 11) * 0x1.0p-52 - 1.0;
+}
+
+double fade(double t) noexcept { return t * t * t * (t * (t * 6 - 15) + 10); }
+
+double value_noise(std::uint64_t seed, double x, double y) noexcept {
+  const double fx = std::floor(x), fy = std::floor(y);
+  const auto ix = static_cast<std::int64_t>(fx), iy = static_cast<std::int64_t>(fy);
+  const double tx = fade(x - fx), ty = fade(y - fy);
+  const double a = lattice_value(seed, ix, iy), b = lattice_value(seed, ix + 1, iy);
+  const double c = lattice_value(seed, ix, iy + 1), d = lattice_value(seed, ix + 1, iy + 1);
+  return (1 - ty) * ((1 - tx) * a + tx * b) + ty * ((1 - tx) * c + tx * d);
+}
+
+// Fractal Brownian motion: octaves of value noise, each twice the frequency and half the
+// amplitude of the last; result roughly in [-1, 1].
+double fbm(std::uint64_t seed, double x, double y, int octaves) noexcept {
+  double sum = 0.0, amp = 0.5, freq = 1.0;
+  for (int o = 0; o < octaves; ++o) {
+    sum += amp * value_noise(seed + static_cast<std::uint64_t>(o) * 1013, x * freq, y * freq);
+    amp *= 0.5;
+    freq *= 2.0;
+  }
+  return sum;
+}
+
+// A planar approximation of the region (metres east/north of its south-west corner): the
+// generator only shapes terrain, so a few hundred metres of projection error are harmless.
+struct Plane {
+  double lat0_deg, lon0_deg, m_per_deg_lat, m_per_deg_lon;
+  [[nodiscard]] std::pair<double, double> xy(double lat_deg, double lon_deg) const noexcept {
+    return {(lon_deg - lon0_deg) * m_per_deg_lon, (lat_deg - lat0_deg) * m_per_deg_lat};
+  }
+};
+
+struct SegmentHit {
+  double distance_m;
+  double along_m;  // distance along the polyline to the closest point
+};
+
+SegmentHit closest_on_polyline(const std::vector<std::pair<double, double>>& pts, double x, double y) noexcept {
+  SegmentHit best{std::numeric_limits<double>::infinity(), 0.0};
+  double walked = 0.0;
+  for (std::size_t i = 0; i + 1 < pts.size(); ++i) {
+    const auto [ax, ay] = pts[i];
+    const auto [bx, by] = pts[i + 1];
+    const double dx = bx - ax, dy = by - ay;
+    const double len2 = dx * dx + dy * dy;
+    const double len = std::sqrt(len2);
+    const double t = len2 > 0 ? std::clamp(((x - ax) * dx + (y - ay) * dy) / len2, 0.0, 1.0) : 0.0;
+    const double d = std::hypot(x - (ax + t * dx), y - (ay + t * dy));
+    if (d < best.distance_m) best = {d, walked + t * len};
+    walked += len;
+  }
+  return best;
+}
+
+}  // namespace
+
+ElevationGrid make_synthetic_terrain(const SyntheticTerrainParams& p) {
+  const double mid_lat = 0.5 * (p.south_lat_deg + p.north_lat_deg);
+  const Radii radii = radii_at(mid_lat);
+  const Plane plane{p.south_lat_deg, p.west_lon_deg, radii.meridional_m * units::rad_per_deg,
+                    radii.prime_vertical_m * std::cos(units::rad_from_deg(mid_lat)) * units::rad_per_deg};
+  const double dlat = p.resolution_m / plane.m_per_deg_lat;
+  const double dlon = p.resolution_m / plane.m_per_deg_lon;
+  const int rows = std::max(2, static_cast<int>(std::ceil((p.north_lat_deg - p.south_lat_deg) / dlat)) + 1);
+  const int cols = std::max(2, static_cast<int>(std::ceil((p.east_lon_deg - p.west_lon_deg) / dlon)) + 1);
+
+  std::vector<std::vector<std::pair<double, double>>> ridge_axes;
+  for (const auto& r : p.ridges) {
+    auto& axis = ridge_axes.emplace_back();
+    for (const auto& pt : r.axis) axis.push_back(plane.xy(pt.lat_deg, pt.lon_deg));
+  }
+  std::vector<std::vector<std::pair<double, double>>> valley_axes;
+  for (const auto& v : p.valleys) {
+    valley_axes.push_back({plane.xy(v.from.lat_deg, v.from.lon_deg), plane.xy(v.to.lat_deg, v.to.lon_deg)});
+  }
+
+  const std::uint64_t seed = p.seed * 0x2545F4914F6CDD1DULL + 17;
+  constexpr double noise_wavelength_m = 40000.0;  // largest feature of the plains' roughness
+  constexpr double crest_wavelength_m = 60000.0;  // distance over which crest height varies
+  std::vector<float> h(static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols));
+  for (int r = 0; r < rows; ++r) {
+    const double lat = p.south_lat_deg + r * dlat;
+    for (int c = 0; c < cols; ++c) {
+      const double lon = p.west_lon_deg + c * dlon;
+      const auto [x, y] = plane.xy(lat, lon);
+      double height = p.base_height_m + p.roughness_m * fbm(seed, x / noise_wavelength_m, y / noise_wavelength_m, 5);
+      for (std::size_t k = 0; k < p.ridges.size(); ++k) {
+        const auto& ridge = p.ridges[k];
+        const SegmentHit hit = closest_on_polyline(ridge_axes[k], x, y);
+        const double u = hit.distance_m / ridge.half_width_m;
+        if (u > 4.0) continue;
+        // Crest height wanders between the bounds along the axis; rugged detail grows with
+        // height so that the range has spurs and saddles, not a smooth bump.
+        const double crest01 = 0.5 + 0.9 * fbm(seed + 7 + k, hit.along_m / crest_wavelength_m, 0.5, 3);
+        const double crest = ridge.peak_min_m + (ridge.peak_max_m - ridge.peak_min_m) * std::clamp(crest01, 0.0, 1.0);
+        const double shape = std::exp(-u * u);
+        const double rugged = 1.0 + 0.25 * fbm(seed + 101 + k, x / 8000.0, y / 8000.0, 4);
+        height += (crest - p.base_height_m) * shape * rugged;
+      }
+      for (std::size_t k = 0; k < p.valleys.size(); ++k) {
+        const auto& valley = p.valleys[k];
+        const double d = closest_on_polyline(valley_axes[k], x, y).distance_m;
+        if (d >= valley.half_width_m || height <= valley.floor_m) continue;
+        const double t = d / valley.half_width_m;
+        height = valley.floor_m + (height - valley.floor_m) * t * t;  // U-shaped glacial profile
+      }
+      h[static_cast<std::size_t>(r) * static_cast<std::size_t>(cols) + static_cast<std::size_t>(c)] =
+          static_cast<float>(height);
+    }
+  }
+  return ElevationGrid(p.south_lat_deg, p.west_lon_deg, dlat, dlon, rows, cols, std::move(h));
+}
+
+Result<ElevationGrid> load_dem(const std::string& path) {
+  GDALAllRegister();
+  CPLPushErrorHandler(CPLQuietErrorHandler);  // errors are reported through Result, not stderr
+  auto* ds = static_cast<GDALDataset*>(GDALOpen(path.c_str(), GA_ReadOnly));
+  CPLPopErrorHandler();
+  const Location where{path, 0, 0, 0, ""};
+  if (ds == nullptr) {
+    return fail(Errc::io_error, "cannot open as a raster (GeoTIFF, SRTM .hgt, DTED): " + std::string(CPLGetLastErrorMsg()),
+                where);
+  }
+  const GDALDatasetUniquePtr guard(ds);
+  if (ds->GetRasterCount() < 1) return fail(Errc::parse_error, "raster has no band", where);
+  const OGRSpatialReference* srs = ds->GetSpatialRef();
+  if (srs != nullptr && !srs->IsGeographic()) {
+    return fail(Errc::unsupported, "raster is in projected coordinates; a geographic (lat/lon) raster is needed",
+                where);
+  }
+  double gt[6];
+  if (ds->GetGeoTransform(gt) != CE_None) return fail(Errc::parse_error, "raster has no geotransform", where);
+  if (gt[2] != 0.0 || gt[4] != 0.0 || !(gt[1] > 0.0) || !(gt[5] < 0.0)) {
+    return fail(Errc::unsupported, "raster is rotated or not north-up", where);
+  }
+  const int cols = ds->GetRasterXSize();
+  const int rows = ds->GetRasterYSize();
+  if (rows < 2 || cols < 2) return fail(Errc::parse_error, "raster is smaller than 2 x 2", where);
+  if (static_cast<double>(rows) * cols > 2.0e8) return fail(Errc::unsupported, "raster larger than 2e8 cells", where);
+  GDALRasterBand* band = ds->GetRasterBand(1);
+  std::vector<float> north_up(static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols));
+  if (band->RasterIO(GF_Read, 0, 0, cols, rows, north_up.data(), cols, rows, GDT_Float32, 0, 0) != CE_None) {
+    return fail(Errc::io_error, "cannot read band 1: " + std::string(CPLGetLastErrorMsg()), where);
+  }
+  int has_nodata = 0;
+  const double nodata = band->GetNoDataValue(&has_nodata);
+  std::size_t valid = 0;
+  for (float& v : north_up) {
+    if ((has_nodata != 0 && v == static_cast<float>(nodata)) || !std::isfinite(v) || v < -1000.0F || v > 9000.0F) {
+      v = 0.0F;  // voids become sea level: a documented, visible simplification
+    } else {
+      ++valid;
+    }
+  }
+  if (valid == 0) return fail(Errc::parse_error, "raster has no valid height", where);
+  // GDAL rows run north to south; the grid's row 0 is the south edge. Pixel centres: the
+  // geotransform gives the outer corner, so shift half a pixel.
+  std::vector<float> south_up(north_up.size());
+  for (int r = 0; r < rows; ++r) {
+    std::copy_n(north_up.begin() + static_cast<std::ptrdiff_t>(r) * cols, cols,
+                south_up.begin() + static_cast<std::ptrdiff_t>(rows - 1 - r) * cols);
+  }
+  const double dlon = gt[1];
+  const double dlat = -gt[5];
+  const double west = gt[0] + 0.5 * dlon;
+  const double south = gt[3] - (rows - 0.5) * dlat;
+  return ElevationGrid(south, west, dlat, dlon, rows, cols, std::move(south_up));
+}
+
+Result<ElevationGrid> make_terrain(const TerrainParams& params) {
+  if (const auto* flat = std::get_if<FlatTerrainParams>(&params)) return ElevationGrid::constant(flat->height_m);
+  if (const auto* syn = std::get_if<SyntheticTerrainParams>(&params)) return make_synthetic_terrain(*syn);
+  return load_dem(std::get<DemTerrainParams>(params).path);
+}
+
+}  // namespace jrads::world
