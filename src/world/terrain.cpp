@@ -36,10 +36,14 @@ ElevationGrid ElevationGrid::constant(double height_m) {
 
 double ElevationGrid::height_m(double lat_deg, double lon_deg) const noexcept {
   if (heights_m_.empty()) return outside_m_;
-  const double fr = (lat_deg - south_) / dlat_;
-  const double fc = (lon_deg - west_) / dlon_;
-  // The negated comparison also sends NaN outside.
-  if (!(fr >= 0.0 && fc >= 0.0 && fr <= rows_ - 1 && fc <= cols_ - 1)) return outside_m_;
+  double fr = (lat_deg - south_) / dlat_;
+  double fc = (lon_deg - west_) / dlon_;
+  // A point on the edge must not fall outside through rounding of the grid's corner; the
+  // negated comparison also sends NaN outside.
+  constexpr double edge = 1e-6;
+  if (!(fr >= -edge && fc >= -edge && fr <= rows_ - 1 + edge && fc <= cols_ - 1 + edge)) return outside_m_;
+  fr = std::clamp(fr, 0.0, static_cast<double>(rows_ - 1));
+  fc = std::clamp(fc, 0.0, static_cast<double>(cols_ - 1));
   const int r = std::min(static_cast<int>(fr), rows_ - 2);
   const int c = std::min(static_cast<int>(fc), cols_ - 2);
   const double tr = fr - r;
