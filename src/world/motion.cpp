@@ -17,16 +17,20 @@ double wrap180(double deg) noexcept {
   return deg - 180.0;
 }
 
-// Local north/east offset (m) from a point to another, on the tangent plane of the first.
-// Guidance needs only a direction and a distance that shrink to zero at the waypoint, so
-// this first-order form is enough and costs no geodesic solve per step.
+// Local north/east offset (m) from a point to another, on the tangent plane of the first,
+// given the radii of curvature there. Guidance needs only a direction and a distance that
+// shrink to zero at the waypoint, so this first-order form is enough and costs no geodesic
+// solve per step.
 struct Offset {
   double north_m, east_m;
 };
-Offset offset_to(double lat_deg, double lon_deg, double alt_m, double lat2_deg, double lon2_deg) noexcept {
-  const Radii r = radii_at(lat_deg);
+Offset offset_to(const Radii& r, double lat_deg, double lon_deg, double alt_m, double lat2_deg,
+                 double lon2_deg) noexcept {
   return {rad_from_deg(lat2_deg - lat_deg) * (r.meridional_m + alt_m),
           rad_from_deg(wrap180(lon2_deg - lon_deg)) * (r.prime_vertical_m + alt_m) * std::cos(rad_from_deg(lat_deg))};
+}
+Offset offset_to(double lat_deg, double lon_deg, double alt_m, double lat2_deg, double lon2_deg) noexcept {
+  return offset_to(radii_at(lat_deg), lat_deg, lon_deg, alt_m, lat2_deg, lon2_deg);
 }
 
 double bearing_deg(const Offset& o) noexcept { return deg_from_rad(std::atan2(o.east_m, o.north_m)); }
@@ -36,6 +40,14 @@ double alt_of(const Waypoint& wp, const ElevationGrid& terrain) noexcept {
 }
 
 }  // namespace
+
+MotionModel::MotionModel(const PlatformParams& p, const ElevationGrid& terrain) : p_(p), terrain_(terrain) {
+  for (std::size_t i = 0; i + 1 < p.route.size(); ++i) {
+    const Waypoint& a = p.route[i];
+    const Waypoint& b = p.route[i + 1];
+    leg_bearing_deg_.push_back(bearing_deg(offset_to(a.lat_deg, a.lon_deg, 0.0, b.lat_deg, b.lon_deg)));
+  }
+}
 
 FlightState MotionModel::initial() const noexcept {
   const Waypoint& a = p_.route[0];
@@ -79,12 +91,14 @@ FlightState MotionModel::step(const FlightState& in, std::int64_t step_ns) const
   // Waypoint sequencing: switch legs early by the turn's lead distance so the turn is flown
   // onto the next leg instead of overshooting; a waypoint inside the turn circle behind the
   // platform counts as passed (otherwise it would orbit it for ever).
+  const Radii radii = radii_at(s.lat_deg);
+  Offset o{};
   for (;;) {
     const Waypoint& wp = p_.route[s.next_wp];
-    const Offset o = offset_to(s.lat_deg, s.lon_deg, s.alt_m, wp.lat_deg, wp.lon_deg);
+    o = offset_to(radii, s.lat_deg, s.lon_deg, s.alt_m, wp.lat_deg, wp.lon_deg);
     const double dist = std::hypot(o.north_m, o.east_m);
-    const double err = std::abs(wrap180(bearing_deg(o) - s.heading_deg));
-    const bool behind = dist < 2.0 * turn_radius_m && err > 90.0;
+    const double to_wp_deg = bearing_deg(o);
+    const bool behind = dist < 2.0 * turn_radius_m && std::abs(wrap180(to_wp_deg - s.heading_deg)) > 90.0;
     const bool last = s.next_wp + 1 == p_.route.size();
     if (last) {
       if (dist <= v_h * dt || behind) {
@@ -93,9 +107,7 @@ FlightState MotionModel::step(const FlightState& in, std::int64_t step_ns) const
       }
       break;
     }
-    const Waypoint& after = p_.route[s.next_wp + 1];
-    const double turn_deg = std::abs(
-        wrap180(bearing_deg(offset_to(wp.lat_deg, wp.lon_deg, s.alt_m, after.lat_deg, after.lon_deg)) - bearing_deg(o)));
+    const double turn_deg = std::abs(wrap180(leg_bearing_deg_[s.next_wp] - to_wp_deg));
     const double lead_m = turn_radius_m * std::tan(rad_from_deg(std::min(turn_deg, 150.0)) / 2.0);
     if (dist <= std::max(lead_m, v_h * dt) || behind) {
       ++s.next_wp;
@@ -105,7 +117,6 @@ FlightState MotionModel::step(const FlightState& in, std::int64_t step_ns) const
   }
 
   const Waypoint& wp = p_.route[s.next_wp];
-  const Offset o = offset_to(s.lat_deg, s.lon_deg, s.alt_m, wp.lat_deg, wp.lon_deg);
   const double err = wrap180(bearing_deg(o) - s.heading_deg);
   s.heading_deg = wrap180(s.heading_deg + std::clamp(err, -omega_dps * dt, omega_dps * dt));
   s.speed_mps += std::clamp(wp.speed_mps - s.speed_mps, -perf.max_accel_mps2 * dt, perf.max_accel_mps2 * dt);
@@ -117,10 +128,10 @@ FlightState MotionModel::step(const FlightState& in, std::int64_t step_ns) const
 
   const double v_horiz = std::sqrt(std::max(s.speed_mps * s.speed_mps - s.climb_mps * s.climb_mps, 0.0));
   const double hdg = rad_from_deg(s.heading_deg);
-  const Radii r = radii_at(s.lat_deg);
-  s.lat_deg += deg_from_rad(v_horiz * std::cos(hdg) * dt / (r.meridional_m + s.alt_m));
+  const double cos_lat = std::cos(rad_from_deg(s.lat_deg));
+  s.lat_deg += deg_from_rad(v_horiz * std::cos(hdg) * dt / (radii.meridional_m + s.alt_m));
   s.lon_deg = wrap180(s.lon_deg + deg_from_rad(v_horiz * std::sin(hdg) * dt /
-                                               ((r.prime_vertical_m + s.alt_m) * std::cos(rad_from_deg(s.lat_deg)))));
+                                               ((radii.prime_vertical_m + s.alt_m) * cos_lat)));
   s.alt_m += s.climb_mps * dt;
   if (wp.agl_m) {
     // A terrain follower never flies into the ground: its pull-up is not limited by the climb
@@ -157,8 +168,15 @@ void Trajectory::extend_to(SimTime t) {
   while (!state_.finished && (!started_ || last_sampled_ < t)) {
     const bool on_grid = state_.t_ns % step_ns_ == 0 && state_.t_ns >= first_.ns();
     if (on_grid && (!started_ || state_.t_ns > last_sampled_.ns())) {
-      samples_.push_back(model_.sample(state_));
-      last_sampled_ = samples_.back().time;
+      Sample sample{model_.sample(state_), {}};
+      const PlatformState& st = sample.state;
+      const Radii r = radii_at(st.pos.lat_deg);
+      sample.geo_rate = Eigen::Vector3d(
+          deg_from_rad(st.vel_enu.y() / (r.meridional_m + st.pos.alt_m)),
+          deg_from_rad(st.vel_enu.x() / ((r.prime_vertical_m + st.pos.alt_m) * std::cos(rad_from_deg(st.pos.lat_deg)))),
+          st.vel_enu.z());
+      samples_.push_back(sample);
+      last_sampled_ = st.time;
       started_ = true;
       if (last_sampled_ >= t) break;
     }
@@ -167,7 +185,7 @@ void Trajectory::extend_to(SimTime t) {
 }
 
 void Trajectory::drop_before(SimTime t) {
-  while (samples_.size() >= 2 && samples_[1].time <= t) samples_.pop_front();
+  while (samples_.size() >= 2 && samples_[1].state.time <= t) samples_.pop_front();
 }
 
 SimTime Trajectory::last_time() const noexcept {
@@ -175,20 +193,20 @@ SimTime Trajectory::last_time() const noexcept {
 }
 
 const PlatformState* Trajectory::sample_at(SimTime t) const noexcept {
-  if (samples_.empty() || t < samples_.front().time || t > samples_.back().time) return nullptr;
-  const auto k = static_cast<std::size_t>((t - samples_.front().time).ns() / step_ns_);
-  const PlatformState& s = samples_[k];
+  if (samples_.empty() || t < samples_.front().state.time || t > samples_.back().state.time) return nullptr;
+  const auto k = static_cast<std::size_t>((t - samples_.front().state.time).ns() / step_ns_);
+  const PlatformState& s = samples_[k].state;
   return s.time == t ? &s : nullptr;
 }
 
 std::optional<PlatformState> Trajectory::state_at(SimTime t) const {
-  if (samples_.empty() || t < first_ || t > samples_.back().time) return std::nullopt;
-  JRADS_ASSERT(t >= samples_.front().time);  // history was dropped that a caller still needs
-  const std::int64_t since = (t - samples_.front().time).ns();
+  if (samples_.empty() || t < first_ || t > samples_.back().state.time) return std::nullopt;
+  JRADS_ASSERT(t >= samples_.front().state.time);  // history was dropped that a caller still needs
+  const std::int64_t since = (t - samples_.front().state.time).ns();
   const auto k = static_cast<std::size_t>(since / step_ns_);
-  const PlatformState& a = samples_[k];
-  if (k + 1 >= samples_.size() || a.time == t) return a;
-  const PlatformState& b = samples_[k + 1];
+  const Sample& a = samples_[k];
+  if (k + 1 >= samples_.size() || a.state.time == t) return a.state;
+  const Sample& b = samples_[k + 1];
   // Cubic Hermite between grid samples, positions and velocities both matched: the error of a
   // 1 s step on a 3 deg/s turn is well under a metre.
   const double h = static_cast<double>(step_ns_) * 1e-9;
@@ -198,24 +216,19 @@ std::optional<PlatformState> Trajectory::state_at(SimTime t) const {
   const double d00 = 6 * u2 - 6 * u, d10 = 3 * u2 - 4 * u + 1, d01 = -6 * u2 + 6 * u, d11 = 3 * u2 - 2 * u;
   PlatformState out;
   out.time = t;
-  const Eigen::Vector3d pa = a.pos_ecef.vec(), pb = b.pos_ecef.vec();
-  out.pos_ecef = Ecef::from(h00 * pa + h10 * h * a.vel_ecef + h01 * pb + h11 * h * b.vel_ecef);
-  out.vel_ecef = (d00 * pa + d01 * pb) / h + d10 * a.vel_ecef + d11 * b.vel_ecef;
-  // Geodetic by the same interpolation on (lat, lon, alt) with their rates, which avoids an
-  // iterative ECEF-to-geodetic solve per query.
-  auto rates = [](const PlatformState& s) {
-    const Radii r = radii_at(s.pos.lat_deg);
-    return Eigen::Vector3d(deg_from_rad(s.vel_enu.y() / (r.meridional_m + s.pos.alt_m)),
-                           deg_from_rad(s.vel_enu.x() / ((r.prime_vertical_m + s.pos.alt_m) *
-                                                         std::cos(rad_from_deg(s.pos.lat_deg)))),
-                           s.vel_enu.z());
-  };
-  const Eigen::Vector3d ga(a.pos.lat_deg, a.pos.lon_deg, a.pos.alt_m);
-  Eigen::Vector3d gb(b.pos.lat_deg, b.pos.lon_deg, b.pos.alt_m);
+  const Eigen::Vector3d pa = a.state.pos_ecef.vec(), pb = b.state.pos_ecef.vec();
+  out.pos_ecef = Ecef::from(h00 * pa + h10 * h * a.state.vel_ecef + h01 * pb + h11 * h * b.state.vel_ecef);
+  out.vel_ecef = (d00 * pa + d01 * pb) / h + d10 * a.state.vel_ecef + d11 * b.state.vel_ecef;
+  // Geodetic by the same interpolation on (lat, lon, alt) with their stored rates, which
+  // avoids an iterative ECEF-to-geodetic solve per query.
+  const Eigen::Vector3d ga(a.state.pos.lat_deg, a.state.pos.lon_deg, a.state.pos.alt_m);
+  Eigen::Vector3d gb(b.state.pos.lat_deg, b.state.pos.lon_deg, b.state.pos.alt_m);
   gb.y() = ga.y() + wrap180(gb.y() - ga.y());
-  const Eigen::Vector3d g = h00 * ga + h10 * h * rates(a) + h01 * gb + h11 * h * rates(b);
+  const Eigen::Vector3d g = h00 * ga + h10 * h * a.geo_rate + h01 * gb + h11 * h * b.geo_rate;
   out.pos = Geodetic{g.x(), wrap180(g.y()), g.z()};
-  out.vel_enu = rot_enu_from_ecef(out.pos.lat_deg, out.pos.lon_deg) * out.vel_ecef;
+  // The local frame turns by microradians within a second: interpolating the ENU velocity
+  // directly is as good as rotating the ECEF one.
+  out.vel_enu = (1 - u) * a.state.vel_enu + u * b.state.vel_enu;
   return out;
 }
 

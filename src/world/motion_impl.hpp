@@ -4,6 +4,7 @@
 // (so Earth curvature is exact) and sampled on a fixed time grid. Private to world.
 #include <deque>
 #include <optional>
+#include <vector>
 
 #include "jrads/core/sim_time.hpp"
 #include "jrads/world/platform.hpp"
@@ -28,7 +29,7 @@ struct FlightState {
 class MotionModel {
  public:
   static constexpr std::int64_t dt_ns = 250'000'000;  // integration step; truth is sampled on a coarser grid
-  MotionModel(const PlatformParams& p, const ElevationGrid& terrain) noexcept : p_(p), terrain_(terrain) {}
+  MotionModel(const PlatformParams& p, const ElevationGrid& terrain);
   [[nodiscard]] FlightState initial() const noexcept;
   [[nodiscard]] FlightState step(const FlightState& s, std::int64_t step_ns) const noexcept;
   [[nodiscard]] PlatformState sample(const FlightState& s) const noexcept;
@@ -37,6 +38,14 @@ class MotionModel {
   [[nodiscard]] double target_alt_m(const FlightState& s, const Waypoint& wp) const noexcept;
   const PlatformParams& p_;
   const ElevationGrid& terrain_;
+  std::vector<double> leg_bearing_deg_;  // [i]: direction of the leg from waypoint i to i + 1
+};
+
+// A grid sample with the rates of its geodetic coordinates (deg/s, deg/s, m/s), kept so
+// that interpolation between samples costs no trigonometry.
+struct Sample {
+  PlatformState state;
+  Eigen::Vector3d geo_rate = Eigen::Vector3d::Zero();
 };
 
 // Samples of one platform on the grid k * step_s, generated on demand and dropped when old.
@@ -59,7 +68,7 @@ class Trajectory {
   std::int64_t step_ns_;
   SimTime first_;
   FlightState state_;
-  std::deque<PlatformState> samples_;
+  std::deque<Sample> samples_;
   SimTime last_sampled_;
   bool started_ = false;
 };
