@@ -33,9 +33,9 @@ std::string Error::to_string() const {
   return where_text.empty() ? message : where_text + ": " + message;
 }
 
-void assert_fail(const char* expr, std::source_location where) {
+void assert_fail(const char* expr, SourceLocation where) {
   std::fprintf(stderr, "jrads: assertion failed: %s at %s:%u (%s)\n", expr, where.file_name(),
-               static_cast<unsigned>(where.line()), where.function_name());
+               where.line, where.function_name());
   std::abort();
 }
 

@@ -58,14 +58,14 @@ struct CsvOutput::File {
 Result<std::unique_ptr<CsvOutput>> CsvOutput::open(const std::filesystem::path& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) return fail(Errc::io_error, "cannot create directory: " + ec.message(), Location{dir.string()});
+  if (ec) return fail(Errc::io_error, "cannot create directory: " + ec.message(), Location::in_file(dir.string()));
   std::unique_ptr<CsvOutput> out(new CsvOutput());
   auto open_one = [&](std::unique_ptr<File>& f, const char* name) -> Result<void> {
     f = std::make_unique<File>();
     f->path = (dir / name).string();
     f->fp = std::fopen(f->path.c_str(), "wb");
     if (f->fp == nullptr) return fail(Errc::io_error, std::string("cannot open for writing: ") + std::strerror(errno),
-                                      Location{f->path});
+                                      Location::in_file(f->path));
     return {};
   };
   for (auto [file, name] : {std::pair{&out->sensors_, "sensors.csv"}, std::pair{&out->truth_, "truth.csv"},

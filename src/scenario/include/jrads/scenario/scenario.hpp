@@ -1,6 +1,8 @@
 #pragma once
 // The scenario file (YAML, docs/SCENARIO.md) parsed and validated into the Params types of
 // the domain modules. This is an adapter: world and sensors never include it.
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,6 +58,7 @@ struct Scenario {
   std::string description;
   std::uint64_t seed = 1;          // default seed when the command line gives none
   double duration_s = 3600.0;
+  std::string date;                // day of the simulated period, YYYY-MM-DD; may be empty
   std::vector<Party> parties;
   Agreement agreement;
   std::vector<Site> sites;
@@ -73,9 +76,17 @@ struct ParseOutcome {
   std::vector<Error> errors;
 };
 
-// Parses YAML text; file_name is used in error locations only.
-[[nodiscard]] ParseOutcome parse_scenario(std::string_view yaml_text, std::string_view file_name);
-// Reads and parses a file (errors when it cannot be read, is empty or is not valid UTF-8 text).
+// Largest scenario text accepted (bytes).
+inline constexpr std::size_t max_scenario_bytes = std::size_t{16} << 20;
+
+// Parses YAML text; file_name is used in error locations only. Relative file paths inside the
+// scenario (terrain.path) are resolved against base_dir, or left as written when it is empty.
+// Never throws; at most about 100 errors are returned.
+[[nodiscard]] ParseOutcome parse_scenario(std::string_view yaml_text, std::string_view file_name,
+                                          std::string_view base_dir = {});
+// Reads and parses a file (errors when it cannot be read, is empty, is larger than
+// max_scenario_bytes or is not valid UTF-8 text); relative paths inside resolve against the
+// file's directory.
 [[nodiscard]] ParseOutcome load_scenario(const std::string& path);
 // The embedded default scenario (scenarios/default.yaml compiled in).
 [[nodiscard]] std::string_view default_scenario_yaml() noexcept;

@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "jrads/core/geodesy.hpp"
+#include "jrads/core/result.hpp"
 
 namespace jrads::sensors {
 
@@ -82,5 +83,11 @@ struct AdsbBroadcastParams {
   double jitter_s = 0.1;          // uniform +- jitter on each interval
   double sigma_alt_m = 8.0;       // barometric altitude error (25 ft quantisation)
 };
+
+// Checks what the sensor models rely on (positive periods and ranges, probabilities in range,
+// reference_pd above pfa, finite numbers). The error names the sensor id and, in where.path,
+// the offending key. The models assume valid parameters (broken ones abort).
+[[nodiscard]] Result<void> validate(const SensorParams& params);
+[[nodiscard]] Result<void> validate(const AdsbBroadcastParams& params);
 
 }  // namespace jrads::sensors

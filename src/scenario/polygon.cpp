@@ -1,0 +1,121 @@
+#include "jrads/scenario/polygon.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <GeographicLib/Geodesic.hpp>
+#include <GeographicLib/PolygonArea.hpp>
+
+#include "jrads/core/geodesy.hpp"
+
+namespace jrads::scenario {
+namespace {
+
+struct P2 {
+  double x, y;
+};
+
+double cross(P2 o, P2 a, P2 b) noexcept { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); }
+
+// Orientation with a tolerance: areas below 1e-6 m^2 count as collinear.
+int orient(P2 o, P2 a, P2 b) noexcept {
+  const double c = cross(o, a, b);
+  constexpr double eps = 1e-6;
+  return c > eps ? 1 : (c < -eps ? -1 : 0);
+}
+
+bool on_segment(P2 a, P2 b, P2 p) noexcept {
+  constexpr double eps = 1e-6;
+  return p.x >= std::min(a.x, b.x) - eps && p.x <= std::max(a.x, b.x) + eps && p.y >= std::min(a.y, b.y) - eps &&
+         p.y <= std::max(a.y, b.y) + eps;
+}
+
+// Closed segments ab and cd share at least one point.
+bool segments_touch(P2 a, P2 b, P2 c, P2 d) noexcept {
+  const int o1 = orient(a, b, c), o2 = orient(a, b, d), o3 = orient(c, d, a), o4 = orient(c, d, b);
+  if (o1 * o2 < 0 && o3 * o4 < 0) return true;  // a proper crossing
+  return (o1 == 0 && on_segment(a, b, c)) || (o2 == 0 && on_segment(a, b, d)) || (o3 == 0 && on_segment(c, d, a)) ||
+         (o4 == 0 && on_segment(c, d, b));
+}
+
+std::string edge_name(std::size_t i, std::size_t n) {
+  return std::to_string(i) + "-" + std::to_string((i + 1) % n);
+}
+
+}  // namespace
+
+Result<double> simple_polygon_area_m2(std::span<const world::LatLon> ring_in) {
+  std::vector<world::LatLon> ring(ring_in.begin(), ring_in.end());
+  for (std::size_t i = 0; i < ring.size(); ++i) {
+    const auto& v = ring[i];
+    if (!std::isfinite(v.lat_deg) || !std::isfinite(v.lon_deg) || v.lat_deg < -90.0 || v.lat_deg > 90.0 ||
+        v.lon_deg < -180.0 || v.lon_deg > 180.0) {
+      return fail(Errc::invalid_argument, "vertex " + std::to_string(i) +
+                                              " is not a valid position (lat in [-90, 90], lon in [-180, 180])");
+    }
+  }
+  if (ring.size() >= 2 && ring.front().lat_deg == ring.back().lat_deg && ring.front().lon_deg == ring.back().lon_deg) {
+    ring.pop_back();  // an explicitly closed ring
+  }
+  const std::size_t n = ring.size();
+  if (n < 3) {
+    return fail(Errc::invalid_argument,
+                "a polygon needs at least 3 distinct vertices, got " + std::to_string(n));
+  }
+  if (n > max_plot_vertices) {
+    return fail(Errc::invalid_argument, "a polygon may have at most " + std::to_string(max_plot_vertices) +
+                                            " vertices, got " + std::to_string(n));
+  }
+  const LocalFrame frame(Geodetic{ring[0].lat_deg, ring[0].lon_deg, 0.0});
+  std::vector<P2> pts;
+  pts.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto dist = geodesic_inverse(ring[0].lat_deg, ring[0].lon_deg, ring[i].lat_deg, ring[i].lon_deg).distance_m;
+    if (!(dist <= max_plot_extent_m)) {
+      return fail(Errc::invalid_argument, "vertex " + std::to_string(i) + " lies " +
+                                              std::to_string(static_cast<long long>(dist / 1000.0)) +
+                                              " km from vertex 0; a plot spans at most " +
+                                              std::to_string(static_cast<int>(max_plot_extent_m / 1000.0)) + " km");
+    }
+    const Enu e = frame.enu_from_geodetic(Geodetic{ring[i].lat_deg, ring[i].lon_deg, 0.0});
+    pts.push_back({e.e_m, e.n_m});
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = i + 1; j < n; ++j) {
+      if (std::hypot(pts[i].x - pts[j].x, pts[i].y - pts[j].y) < 0.01) {
+        return fail(Errc::invalid_argument,
+                    "vertices " + std::to_string(i) + " and " + std::to_string(j) + " coincide (closer than 1 cm)");
+      }
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const P2 a = pts[i], b = pts[(i + 1) % n];
+    // Neighbouring edges share a vertex; they must not fold back over each other.
+    const P2 c = pts[(i + 2) % n];
+    if (orient(a, b, c) == 0 && (b.x - a.x) * (c.x - b.x) + (b.y - a.y) * (c.y - b.y) < 0) {
+      return fail(Errc::invalid_argument, "edges " + edge_name(i, n) + " and " + edge_name((i + 1) % n, n) +
+                                              " fold back over each other");
+    }
+    for (std::size_t j = i + 2; j < n; ++j) {
+      if (i == 0 && j == n - 1) continue;  // the closing edge neighbours edge 0
+      const P2 d0 = pts[j], d1 = pts[(j + 1) % n];
+      if (segments_touch(a, b, d0, d1)) {
+        return fail(Errc::invalid_argument, "edges " + edge_name(i, n) + " and " + edge_name(j, n) +
+                                                " cross or touch; the polygon must be simple");
+      }
+    }
+  }
+  GeographicLib::PolygonArea poly(GeographicLib::Geodesic::WGS84(), false);
+  for (const auto& v : ring) poly.AddPoint(v.lat_deg, v.lon_deg);
+  double perimeter_m = 0.0, area_m2 = 0.0;
+  poly.Compute(false, true, perimeter_m, area_m2);
+  area_m2 = std::abs(area_m2);
+  if (!(area_m2 >= 1.0)) {
+    return fail(Errc::invalid_argument, "the polygon has no area (its vertices are collinear)");
+  }
+  return area_m2;
+}
+
+}  // namespace jrads::scenario

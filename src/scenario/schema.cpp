@@ -1,0 +1,1279 @@
+#include "schema_impl.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <tuple>
+#include <filesystem>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "jrads/core/geodesy.hpp"
+#include "jrads/core/units.hpp"
+#include "jrads/scenario/kind_defaults.hpp"
+#include "jrads/scenario/polygon.hpp"
+
+namespace jrads::scenario::detail {
+namespace {
+
+using world::LatLon;
+using world::PlatformKind;
+using Keys = std::vector<std::string_view>;
+
+// --- value ranges (docs/SCENARIO.md repeats them) ---------------------------------------------
+constexpr double max_duration_s = 7.0 * 86400.0;
+constexpr double max_time_s = 1e9;
+const Range lat_range{-90.0, 90.0};
+const Range lon_range{-180.0, 180.0};
+const Range height_range{-500.0, 9000.0};   // terrain heights
+const Range alt_range{-500.0, 30000.0};     // platform altitude above the ellipsoid
+const Range agl_range{0.0, 30000.0, true};  // height above terrain (> 0)
+const Range speed_range{0.0, 2000.0, true};
+const Range time_range{0.0, max_time_s};
+const Range probability{0.0, 1.0};
+const Range k_factor_range{0.0, 10.0, true};
+const Range scan_period_range{0.0, 600.0, true};
+const Range azimuth_range{0.0, 360.0, false, true};
+const Range sensor_range_m{0.0, 2.0e6, true};
+const Range antenna_agl_range{0.0, 1000.0};
+const Range rcs_range{-60.0, 60.0};
+const Range offset_range{-1.0e6, 1.0e6};
+constexpr double max_site_plot_distance_m = 20000.0;
+constexpr double max_terrain_cells = 16.0e6;
+constexpr double max_terrain_span_deg = 20.0;
+constexpr std::size_t max_ridges = 64;
+constexpr std::size_t max_valleys = 256;
+constexpr std::size_t max_ridge_points = 256;
+
+const Keys top_keys = {"version", "name", "description", "seed", "duration_s", "truth_step_s", "date", "parties",
+                       "agreement", "sites", "terrain", "adsb", "sensors", "defended_assets", "airways", "flights",
+                       "platforms", "raids", "fire_units"};
+const Keys party_keys = {"id", "name", "role", "commander", "host"};
+const Keys agreement_keys = {"signature_date", "term_years", "automatic_renewal", "notice_months"};
+const Keys site_keys = {"id", "name", "kind", "position", "plot"};
+const Keys terrain_types = {"flat", "synthetic", "dem"};
+const Keys flat_keys = {"type", "height_m"};
+const Keys synthetic_keys = {"type",        "seed",          "south_lat_deg", "west_lon_deg", "north_lat_deg",
+                             "east_lon_deg", "resolution_m", "base_height_m", "roughness_m",  "ridges",
+                             "valleys"};
+const Keys dem_keys = {"type", "path"};
+const Keys ridge_keys = {"axis", "half_width_m", "peak_min_m", "peak_max_m"};
+const Keys valley_keys = {"from", "to", "half_width_m", "floor_m"};
+const Keys adsb_keys = {"mean_interval_s", "jitter_s", "sigma_alt_m"};
+const Keys sensor_types = {"radar", "iff", "adsb_receiver"};
+const Keys radar_keys = {"id",
+                         "type",
+                         "party",
+                         "site",
+                         "position",
+                         "height_agl_m",
+                         "band",
+                         "scan_period_s",
+                         "start_azimuth_deg",
+                         "reference_range_m",
+                         "reference_pd",
+                         "pfa",
+                         "max_range_m",
+                         "min_range_m",
+                         "min_elevation_deg",
+                         "max_elevation_deg",
+                         "sigma_range_m",
+                         "sigma_azimuth_deg",
+                         "sigma_elevation_deg",
+                         "range_resolution_m",
+                         "azimuth_resolution_deg",
+                         "clutter_per_scan",
+                         "k_factor",
+                         "registration"};
+const Keys iff_keys = {"id",          "type",           "party",         "site",
+                       "position",    "height_agl_m",   "scan_period_s", "start_azimuth_deg",
+                       "max_range_m", "p_miss",         "p_garble",      "sigma_range_m",
+                       "sigma_azimuth_deg", "sigma_elevation_deg", "k_factor"};
+const Keys adsb_rx_keys = {"id", "type", "party", "site", "position", "height_agl_m", "max_range_m", "p_receive",
+                           "k_factor"};
+const Keys registration_keys = {"azimuth_bias_deg", "range_bias_m", "clock_offset_s"};
+const Keys bands = {"HF", "VHF", "UHF", "L", "S", "C", "X", "Ku", "K", "Ka"};
+const Keys asset_keys = {"id", "name", "site", "position", "radius_m", "priority"};
+const Keys airway_keys = {"id", "points"};
+const Keys flight_keys = {"id",          "callsign", "kind",   "airway",  "reverse",  "flight_level",
+                          "alt_m",       "speed_mps", "start_time_s", "icao", "squawk", "adsb_out",
+                          "nacp",        "mode3_on", "rcs_dbsm", "swerling", "performance"};
+const Keys platform_keys = {"id",    "callsign", "category", "kind",        "start_time_s", "speed_mps",
+                            "alt_m", "agl_m",    "route",    "performance", "rcs_dbsm",     "swerling",
+                            "transponder", "spoof"};
+const Keys raid_platform_keys = {"id",    "callsign", "category", "kind",        "start_offset_s", "speed_mps",
+                                 "alt_m", "agl_m",    "route",    "performance", "rcs_dbsm",       "swerling",
+                                 "transponder", "spoof"};
+const Keys raid_keys = {"id", "name", "start_time_s", "platforms"};
+const Keys waypoint_keys = {"lat_deg", "lon_deg", "alt_m", "agl_m", "speed_mps"};
+const Keys performance_keys = {"max_turn_rate_dps", "max_climb_mps", "max_accel_mps2"};
+const Keys transponder_keys = {"icao", "squawk", "mode3_on", "mode5_equipped", "mode5_on", "adsb_out", "nacp"};
+const Keys spoof_keys = {"icao", "squawk", "offset_east_m", "offset_north_m", "nacp"};
+// Fire units belong to a later issue: these keys are accepted now and their values ignored.
+const Keys fire_unit_reserved_keys = {"type",           "system",          "launchers",      "missiles",
+                                      "max_range_m",    "min_range_m",     "max_altitude_m", "min_altitude_m",
+                                      "reaction_time_s", "reload_time_s",  "pk",             "channels",
+                                      "sensor",         "notes"};
+
+const Keys category_words = {"civil", "friend", "hostile"};
+const std::vector<world::Category> category_values = {world::Category::civil, world::Category::friendly,
+                                                      world::Category::hostile};
+const Keys kind_words = {"airliner",   "business_jet",   "light_aircraft", "fighter",
+                         "transport",  "helicopter",     "cruise_missile", "drone"};
+const std::vector<PlatformKind> kind_values = {PlatformKind::airliner,       PlatformKind::business_jet,
+                                               PlatformKind::light_aircraft, PlatformKind::fighter,
+                                               PlatformKind::transport,      PlatformKind::helicopter,
+                                               PlatformKind::cruise_missile, PlatformKind::drone};
+const Keys civil_kind_words = {"airliner", "business_jet", "light_aircraft", "transport", "helicopter"};
+const std::vector<PlatformKind> civil_kind_values = {PlatformKind::airliner, PlatformKind::business_jet,
+                                                     PlatformKind::light_aircraft, PlatformKind::transport,
+                                                     PlatformKind::helicopter};
+
+Keys concat(const Keys& a, const Keys& b) {
+  Keys out = a;
+  out.insert(out.end(), b.begin(), b.end());
+  return out;
+}
+
+// "it belongs to a radar" for every key of another sensor type.
+Hints other_sensor_hints(const Keys& own) {
+  Hints hints;
+  const std::pair<const Keys*, const char*> kinds[] = {
+      {&radar_keys, "type: radar"}, {&iff_keys, "type: iff"}, {&adsb_rx_keys, "type: adsb_receiver"}};
+  for (const auto& [keys, name] : kinds) {
+    for (const auto k : *keys) {
+      if (std::find(own.begin(), own.end(), k) != own.end()) continue;
+      if (std::any_of(hints.begin(), hints.end(), [&](const auto& h) { return h.first == k; })) continue;
+      hints.emplace_back(k, std::string("it applies to sensors of ") + name);
+    }
+  }
+  return hints;
+}
+
+// The value of a key in a mapping, looked up without checking the other keys (used to read a
+// discriminator such as `type` before the allowed keys are known).
+std::optional<YAML::Node> peek(const YAML::Node& map, std::string_view key) {
+  if (!map.IsMap()) return std::nullopt;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    if (it->first.IsScalar() && it->first.Scalar() == key) return YAML::Node(it->second);
+  }
+  return std::nullopt;
+}
+
+double distance_m(const LatLon& a, const LatLon& b) {
+  return geodesic_inverse(a.lat_deg, a.lon_deg, b.lat_deg, b.lon_deg).distance_m;
+}
+
+// Two positions closer than about a metre (1e-5 deg): a leg between them has no direction.
+bool same_place(const LatLon& a, const LatLon& b) noexcept {
+  return std::abs(a.lat_deg - b.lat_deg) < 1e-5 && std::abs(a.lon_deg - b.lon_deg) < 1e-5;
+}
+
+struct Defined {
+  std::string what;  // "sensor", "party", ...
+  std::string path;
+  YAML::Mark mark;
+};
+
+class Walker {
+ public:
+  Walker(Diagnostics& d, std::string base_dir) : d_(d), base_dir_(std::move(base_dir)) {}
+
+  Scenario run(const YAML::Node& root);
+
+ private:
+  // --- ids and references ---
+  bool define_id(const std::string& id, std::string_view what, const YAML::Node& at, const std::string& path);
+  // Reads an id under key, defines it and returns it; "" when absent or invalid.
+  std::string read_defined_id(MapReader& m, std::string_view what, bool required = true);
+  // Reads a reference under key to an entry of table; nullptr when absent or undefined.
+  const std::size_t* read_ref(MapReader& m, std::string_view key, const std::unordered_map<std::string, std::size_t>& table,
+                              std::string_view what);
+
+  // --- shapes ---
+  std::optional<LatLon> read_latlon(const YAML::Node& n, const std::string& path);
+  std::optional<LatLon> read_latlon(MapReader& m, std::string_view key);
+  std::vector<LatLon> read_polyline(MapReader& m, std::string_view key, std::size_t min_points,
+                                    std::size_t max_points, std::string_view what, bool& ok);
+  std::optional<LatLon> read_place(MapReader& m, std::string_view what);  // site: or position:
+  bool check_start_time(double t, const YAML::Node& at, const std::string& path);
+
+  // --- sections ---
+  void parties(const YAML::Node& n);
+  void agreement(const YAML::Node& n);
+  void sites(const YAML::Node& n);
+  void terrain(const YAML::Node& n);
+  world::SyntheticTerrainParams synthetic(MapReader& m);
+  void adsb(const YAML::Node& n);
+  void sensors(const YAML::Node& n);
+  void antenna(MapReader& m, sensors::AntennaSite& a);
+  void radar(MapReader& m);
+  void iff(MapReader& m);
+  void adsb_receiver(MapReader& m);
+  void defended_assets(const YAML::Node& n);
+  void airways(const YAML::Node& n);
+  void flights(const YAML::Node& n);
+  void platforms(const YAML::Node& n);
+  void raids(const YAML::Node& n);
+  void fire_units(const YAML::Node& n);
+
+  // --- platform parts ---
+  struct RaidContext {
+    double start_time_s = 0.0;
+    bool valid = false;
+  };
+  void platform(const YAML::Node& n, const std::string& path, const RaidContext* raid);
+  void performance(MapReader& m, world::Performance& perf);
+  void rcs_and_swerling(MapReader& m, world::PlatformParams& p);
+  int read_swerling(MapReader& m, int fallback);
+  std::optional<std::uint32_t> read_icao(const YAML::Node& n, const std::string& path);
+  std::optional<std::uint16_t> read_squawk(const YAML::Node& n, const std::string& path);
+  void claim_icao(std::uint32_t icao, const YAML::Node& at, const std::string& path);
+  void transponder(const YAML::Node& n, const std::string& path, world::Transponder& t);
+  void spoof(const YAML::Node& n, const std::string& path, world::PlatformParams& p);
+  bool callsign(MapReader& m, std::string& out);
+
+  Diagnostics& d_;
+  std::string base_dir_;
+  Scenario s_;
+  bool duration_ok_ = false;
+  std::unordered_map<std::string, Defined> ids_;
+  std::unordered_set<std::string> bad_ids_;  // ids given but invalid: references to them are not reported again
+  std::unordered_map<std::string, std::size_t> parties_, sites_, airways_;
+  std::vector<std::vector<LatLon>> airway_points_;
+  std::unordered_map<std::uint32_t, std::string> icao_users_;
+};
+
+// ------------------------------------------------------------------------------------------------
+// ids and references
+
+bool Walker::define_id(const std::string& id, std::string_view what, const YAML::Node& at, const std::string& path) {
+  const auto [it, inserted] = ids_.try_emplace(id, Defined{std::string(what), path, mark_of(at)});
+  if (inserted) return true;
+  d_.report(Errc::duplicate_id, at, path,
+            "id " + quote(id) + " is already used by the " + it->second.what + " at " + it->second.path + " (" +
+                line_text(it->second.mark) + "); every id in a scenario must be unique");
+  return false;
+}
+
+std::string Walker::read_defined_id(MapReader& m, std::string_view what, bool required) {
+  if (required && !m.require("id", "a unique identifier")) return {};
+  const YAML::Node* v = m.find("id");
+  if (v == nullptr) return {};
+  auto id = read_id(d_, *v, m.path("id"));
+  if (!id) {
+    if (v->IsScalar()) bad_ids_.insert(v->Scalar());
+    return {};
+  }
+  if (!define_id(*id, what, *v, m.path("id"))) return {};
+  return *id;
+}
+
+const std::size_t* Walker::read_ref(MapReader& m, std::string_view key,
+                                    const std::unordered_map<std::string, std::size_t>& table, std::string_view what) {
+  const YAML::Node* v = m.find(key);
+  if (v == nullptr) return nullptr;
+  if (!v->IsScalar()) {
+    d_.report(Errc::invalid_argument, *v, m.path(key), "expected the id of a " + std::string(what) + ", got " + describe(*v));
+    return nullptr;
+  }
+  const std::string& ref = v->Scalar();
+  if (const auto it = table.find(ref); it != table.end()) return &it->second;
+  if (bad_ids_.count(ref) != 0) return nullptr;  // its definition was already reported
+  std::vector<std::string_view> names;
+  names.reserve(table.size());
+  for (const auto& [k, _] : table) names.push_back(k);
+  std::sort(names.begin(), names.end());
+  std::string msg = quote(ref) + " is not a defined " + std::string(what);
+  if (const auto ids = ids_.find(ref); ids != ids_.end()) {
+    msg += " (it is the id of a " + ids->second.what + ")";
+  }
+  if (const auto near = nearest(ref, names)) {
+    msg += "; did you mean '" + std::string(*near) + "'?";
+  } else if (names.empty()) {
+    msg += "; none is defined";
+  } else if (names.size() <= 12) {
+    msg += "; defined: " + join_choices(names, ", ");
+  }
+  d_.report(Errc::dangling_ref, *v, m.path(key), std::move(msg));
+  return nullptr;
+}
+
+// ------------------------------------------------------------------------------------------------
+// shapes
+
+std::optional<LatLon> Walker::read_latlon(const YAML::Node& n, const std::string& path) {
+  if (n.IsSequence()) {
+    if (n.size() != 2) {
+      d_.report(Errc::invalid_argument, n, path,
+                "expected a position [lat_deg, lon_deg], got a sequence of " + std::to_string(n.size()) + " items");
+      return std::nullopt;
+    }
+    if (!d_.charge(2)) return std::nullopt;
+    auto it = n.begin();
+    const YAML::Node lat_node = *it;
+    const YAML::Node lon_node = *++it;
+    auto lat = try_number(lat_node, lat_range);
+    auto lon = try_number(lon_node, lon_range);
+    if (!lat) lat = read_number(d_, lat_node, index_path(path, 0), lat_range);
+    if (!lon) lon = read_number(d_, lon_node, index_path(path, 1), lon_range);
+    if (!lat || !lon) return std::nullopt;
+    return LatLon{*lat, *lon};
+  }
+  if (n.IsMap()) {
+    MapReader m(d_, n, path, {"lat_deg", "lon_deg"}, "a position");
+    LatLon p;
+    const bool has_lat = m.require("lat_deg", "latitude in degrees");
+    const bool has_lon = m.require("lon_deg", "longitude in degrees");
+    const bool ok = has_lat && has_lon;
+    const bool la = m.number("lat_deg", p.lat_deg, lat_range);
+    const bool lo = m.number("lon_deg", p.lon_deg, lon_range);
+    if (ok && la && lo) return p;
+    return std::nullopt;
+  }
+  d_.report(Errc::invalid_argument, n, path,
+            "expected a position, [lat_deg, lon_deg] or {lat_deg: ..., lon_deg: ...}, got " + describe(n));
+  return std::nullopt;
+}
+
+std::optional<LatLon> Walker::read_latlon(MapReader& m, std::string_view key) {
+  const YAML::Node* v = m.find(key);
+  if (v == nullptr) return std::nullopt;
+  return read_latlon(*v, m.path(key));
+}
+
+std::vector<LatLon> Walker::read_polyline(MapReader& m, std::string_view key, std::size_t min_points,
+                                          std::size_t max_points, std::string_view what, bool& ok) {
+  std::vector<LatLon> pts;
+  ok = false;
+  const YAML::Node* v = m.find(key);
+  if (v == nullptr) return pts;
+  const std::string path = m.path(key);
+  const std::size_t errors_before = d_.error_count();
+  for_each_item(d_, *v, path, "positions [lat_deg, lon_deg]", [&](const YAML::Node& item, const std::string& p, std::size_t) {
+    if (auto pt = read_latlon(item, p)) pts.push_back(*pt);
+  });
+  if (d_.error_count() != errors_before || d_.stopped()) return pts;
+  if (pts.size() < min_points || pts.size() > max_points) {
+    d_.report(Errc::invalid_argument, *v, path,
+              std::string(what) + " needs " + std::to_string(min_points) + " to " + std::to_string(max_points) +
+                  " points, got " + std::to_string(pts.size()));
+    return pts;
+  }
+  ok = true;
+  return pts;
+}
+
+std::optional<LatLon> Walker::read_place(MapReader& m, std::string_view what) {
+  if (!m.at_most_one({"site", "position"})) return std::nullopt;
+  if (m.has("site")) {
+    const std::size_t* i = read_ref(m, "site", sites_, "site");
+    if (i == nullptr) return std::nullopt;
+    return s_.sites[*i].position;
+  }
+  if (m.has("position")) return read_latlon(m, "position");
+  d_.report(Errc::missing_key, m.node(), m.path("site"),
+            std::string(what) + " needs 'site' (the id of a site) or 'position' ([lat_deg, lon_deg])");
+  return std::nullopt;
+}
+
+bool Walker::check_start_time(double t, const YAML::Node& at, const std::string& path) {
+  if (!duration_ok_ || t < s_.duration_s) return true;
+  d_.report(Errc::invalid_argument, at, path,
+            "start time " + number_text(t) + " s is not before the end of the scenario (duration_s = " +
+                number_text(s_.duration_s) + "); allowed: [0, " + number_text(s_.duration_s) + ")");
+  return false;
+}
+
+// ------------------------------------------------------------------------------------------------
+// top level
+
+Scenario Walker::run(const YAML::Node& root) {
+  MapReader top(d_, root, "", top_keys, "the scenario");
+  if (!top.is_map()) return std::move(s_);
+  int version = 1;
+  top.integer("version", version, 1, 1);
+  top.require("name", "text naming the scenario");
+  top.string("name", s_.name, 200);
+  top.string("description", s_.description, 20000, true);
+  top.u64("seed", s_.seed);
+  if (top.require("duration_s", "the simulated time in seconds")) {
+    duration_ok_ = top.number("duration_s", s_.duration_s, Range{0.0, max_duration_s, true});
+  }
+  s_.world.duration_s = s_.duration_s;
+  top.number("truth_step_s", s_.world.truth_step_s, Range{0.0, 1.0, true});
+  if (top.string("date", s_.date, 64) && !is_calendar_date(s_.date)) {
+    d_.report(Errc::invalid_argument, *top.find("date"), top.path("date"),
+              "expected a calendar date YYYY-MM-DD (years 1900-2199), got " + quote(s_.date));
+  }
+  auto section = [&](std::string_view key) -> const YAML::Node* { return top.find(key); };
+  if (top.require("parties", "a sequence of at least 2 parties")) parties(*section("parties"));
+  if (top.require("agreement", "the agreement's signature date and term")) agreement(*section("agreement"));
+  if (const auto* n = section("sites")) sites(*n);
+  if (const auto* n = section("terrain")) terrain(*n);
+  if (const auto* n = section("adsb")) adsb(*n);
+  if (const auto* n = section("sensors")) sensors(*n);
+  if (const auto* n = section("defended_assets")) defended_assets(*n);
+  if (const auto* n = section("airways")) airways(*n);
+  if (const auto* n = section("flights")) flights(*n);
+  if (const auto* n = section("platforms")) platforms(*n);
+  if (const auto* n = section("raids")) raids(*n);
+  if (const auto* n = section("fire_units")) fire_units(*n);
+  return std::move(s_);
+}
+
+// ------------------------------------------------------------------------------------------------
+// parties and agreement
+
+void Walker::parties(const YAML::Node& n) {
+  const std::size_t errors_before = d_.error_count();
+  for_each_item(d_, n, "parties", "parties", [&](const YAML::Node& item, const std::string& path, std::size_t) {
+    MapReader m(d_, item, path, party_keys, "a party");
+    if (!m.is_map()) return;
+    Party p;
+    p.id = read_defined_id(m, "party");
+    m.require("name", "text");
+    m.string("name", p.name, 200);
+    m.require("role", "coordinating or directing");
+    m.choice("role", p.role, {"coordinating", "directing"}, {PartyRole::coordinating, PartyRole::directing});
+    m.string("commander", p.commander, 200, true);
+    m.boolean("host", p.host);
+    if (!p.id.empty()) parties_[p.id] = s_.parties.size();
+    s_.parties.push_back(std::move(p));
+  });
+  if (d_.error_count() != errors_before || d_.stopped()) return;
+  const std::string path = "parties";
+  if (s_.parties.size() < 2) {
+    d_.report(Errc::invalid_argument, n, path,
+              "the joint system needs at least 2 parties, got " + std::to_string(s_.parties.size()));
+    return;
+  }
+  std::vector<std::string_view> coordinating, hosts;
+  for (const auto& p : s_.parties) {
+    if (p.role == PartyRole::coordinating) coordinating.push_back(p.id);
+    if (p.host) hosts.push_back(p.id);
+  }
+  if (coordinating.size() != 1) {
+    d_.report(Errc::invalid_argument, n, path,
+              "exactly one party must have role 'coordinating' (Article 6), found " +
+                  std::to_string(coordinating.size()) + (coordinating.empty() ? "" : ": " + join_choices(coordinating, " and ")));
+  }
+  if (hosts.size() != 1) {
+    d_.report(Errc::invalid_argument, n, path,
+              "exactly one party must be the host (host: true), found " + std::to_string(hosts.size()) +
+                  (hosts.empty() ? "" : ": " + join_choices(hosts, " and ")));
+  }
+}
+
+void Walker::agreement(const YAML::Node& n) {
+  MapReader m(d_, n, "agreement", agreement_keys, "the agreement");
+  if (!m.is_map()) return;
+  Agreement& a = s_.agreement;
+  if (m.require("signature_date", "a date YYYY-MM-DD") && m.string("signature_date", a.signature_date, 64) &&
+      !is_calendar_date(a.signature_date)) {
+    d_.report(Errc::invalid_argument, *m.find("signature_date"), m.path("signature_date"),
+              "expected a calendar date YYYY-MM-DD (years 1900-2199), got " + quote(a.signature_date));
+  }
+  const bool term_ok = !m.has("term_years") || m.integer("term_years", a.term_years, 1, 99);
+  const bool notice_ok = m.has("notice_months") && m.integer("notice_months", a.notice_months, 0, 1188);
+  m.boolean("automatic_renewal", a.automatic_renewal);
+  if (term_ok && notice_ok && a.notice_months >= a.term_years * 12) {
+    d_.report(Errc::invalid_argument, *m.find("notice_months"), m.path("notice_months"),
+              "a notice period of " + std::to_string(a.notice_months) + " months does not fit in a term of " +
+                  std::to_string(a.term_years) + " years; allowed: [0, " + std::to_string(a.term_years * 12 - 1) + "]");
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// sites and terrain
+
+void Walker::sites(const YAML::Node& n) {
+  for_each_item(d_, n, "sites", "sites", [&](const YAML::Node& item, const std::string& path, std::size_t) {
+    MapReader m(d_, item, path, site_keys, "a site");
+    if (!m.is_map()) return;
+    Site s;
+    s.id = read_defined_id(m, "site");
+    if (!m.string("name", s.name, 200)) s.name = s.id;
+    m.choice("kind", s.kind, {"air_base", "mountain", "other"}, {SiteKind::air_base, SiteKind::mountain, SiteKind::other});
+    const auto position = read_latlon(m, "position");
+    bool plot_ok = false;
+    if (m.has("plot")) {
+      s.plot = read_polyline(m, "plot", 3, max_plot_vertices + 1, "a plot", plot_ok);
+      if (plot_ok) {
+        const auto area = simple_polygon_area_m2(s.plot);
+        if (area) {
+          s.plot_area_m2 = *area;
+        } else {
+          plot_ok = false;
+          d_.report(Errc::invalid_argument, *m.find("plot"), m.path("plot"),
+                    "the plot is not a simple polygon: " + area.error().message);
+        }
+      }
+    }
+    if (position) {
+      s.position = *position;
+      if (plot_ok && distance_m(s.position, s.plot.front()) > max_site_plot_distance_m) {
+        d_.report(Errc::invalid_argument, *m.find("plot"), m.path("plot"),
+                  "the plot lies " + number_text(std::round(distance_m(s.position, s.plot.front()) / 1000.0)) +
+                      " km from the site position; at most " + number_text(max_site_plot_distance_m / 1000.0) +
+                      " km allowed");
+      }
+    } else if (plot_ok) {
+      // The vertex mean: plots are small, so this is the centre to well within a metre.
+      std::size_t count = s.plot.size();
+      if (count > 1 && s.plot.front().lat_deg == s.plot.back().lat_deg && s.plot.front().lon_deg == s.plot.back().lon_deg) {
+        --count;
+      }
+      for (std::size_t i = 0; i < count; ++i) {
+        s.position.lat_deg += s.plot[i].lat_deg / static_cast<double>(count);
+        s.position.lon_deg += s.plot[i].lon_deg / static_cast<double>(count);
+      }
+    } else if (!m.has("position") && !m.has("plot")) {
+      d_.report(Errc::missing_key, m.node(), m.path("position"),
+                "a site needs 'position' ([lat_deg, lon_deg]) or 'plot' (a polygon of at least 3 positions)");
+    }
+    if (!s.id.empty()) sites_[s.id] = s_.sites.size();
+    s_.sites.push_back(std::move(s));
+  });
+}
+
+void Walker::terrain(const YAML::Node& n) {
+  const std::string path = "terrain";
+  if (!n.IsMap()) {
+    d_.report(Errc::invalid_argument, n, path,
+              "expected a mapping (the terrain) with a key 'type' (flat, synthetic or dem), got " + describe(n));
+    return;
+  }
+  const auto type_node = peek(n, "type");
+  if (!type_node) {
+    d_.report(Errc::missing_key, n, key_path(path, "type"), "missing required key 'type' (flat, synthetic or dem)");
+    return;
+  }
+  const auto type = read_choice(d_, *type_node, key_path(path, "type"), terrain_types);
+  if (!type) return;
+  switch (*type) {
+    case 0: {
+      MapReader m(d_, n, path, flat_keys, "a flat terrain");
+      world::FlatTerrainParams flat;
+      m.number("height_m", flat.height_m, height_range);
+      s_.terrain = flat;
+      break;
+    }
+    case 1: {
+      MapReader m(d_, n, path, synthetic_keys, "a synthetic terrain");
+      s_.terrain = synthetic(m);
+      break;
+    }
+    default: {
+      MapReader m(d_, n, path, dem_keys, "a DEM terrain");
+      world::DemTerrainParams dem;
+      if (m.require("path", "the file name of a GeoTIFF, SRTM .hgt or DTED raster") &&
+          m.string("path", dem.path, 4096)) {
+        std::filesystem::path p(dem.path);
+        if (p.is_relative() && !base_dir_.empty()) p = std::filesystem::path(base_dir_) / p;
+        dem.path = p.lexically_normal().string();
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(p, ec)) {
+          d_.report(Errc::io_error, *m.find("path"), m.path("path"),
+                    "no such file: " + quote(dem.path) +
+                        " (a relative path is resolved against the scenario file's directory)");
+        }
+      }
+      s_.terrain = dem;
+      break;
+    }
+  }
+}
+
+world::SyntheticTerrainParams Walker::synthetic(MapReader& m) {
+  world::SyntheticTerrainParams t;
+  m.u64("seed", t.seed);
+  bool bounds_ok = true;
+  for (const auto& [key, out, range] : {std::tuple{"south_lat_deg", &t.south_lat_deg, Range{-89.0, 89.0}},
+                                        std::tuple{"north_lat_deg", &t.north_lat_deg, Range{-89.0, 89.0}},
+                                        std::tuple{"west_lon_deg", &t.west_lon_deg, lon_range},
+                                        std::tuple{"east_lon_deg", &t.east_lon_deg, lon_range}}) {
+    if (!m.require(key, "degrees") || !m.number(key, *out, range)) bounds_ok = false;
+  }
+  const bool res_ok = !m.has("resolution_m") || m.number("resolution_m", t.resolution_m, Range{10.0, 100000.0});
+  m.number("base_height_m", t.base_height_m, height_range);
+  m.number("roughness_m", t.roughness_m, Range{0.0, 5000.0});
+  if (bounds_ok) {
+    if (!(t.south_lat_deg < t.north_lat_deg)) {
+      d_.report(Errc::invalid_argument, *m.find("north_lat_deg"), m.path("north_lat_deg"),
+                "north_lat_deg must be greater than south_lat_deg (" + number_text(t.south_lat_deg) + ")");
+      bounds_ok = false;
+    }
+    if (!(t.west_lon_deg < t.east_lon_deg)) {
+      d_.report(Errc::invalid_argument, *m.find("east_lon_deg"), m.path("east_lon_deg"),
+                "east_lon_deg must be greater than west_lon_deg (" + number_text(t.west_lon_deg) +
+                    "); regions across the antimeridian are not supported");
+      bounds_ok = false;
+    }
+  }
+  if (bounds_ok && (t.north_lat_deg - t.south_lat_deg > max_terrain_span_deg ||
+                    t.east_lon_deg - t.west_lon_deg > max_terrain_span_deg)) {
+    d_.report(Errc::invalid_argument, m.node(), m.path(),
+              "the terrain region spans more than " + number_text(max_terrain_span_deg) +
+                  " degrees of latitude or longitude");
+    bounds_ok = false;
+  }
+  if (bounds_ok && res_ok) {
+    const double mid = units::rad_from_deg(0.5 * (t.south_lat_deg + t.north_lat_deg));
+    const double m_per_deg = 111320.0;
+    const double rows = (t.north_lat_deg - t.south_lat_deg) * m_per_deg / t.resolution_m + 1.0;
+    const double cols = (t.east_lon_deg - t.west_lon_deg) * m_per_deg * std::cos(mid) / t.resolution_m + 1.0;
+    if (rows * cols > max_terrain_cells) {
+      const YAML::Node* at = m.has("resolution_m") ? m.find("resolution_m") : &m.node();
+      d_.report(Errc::invalid_argument, *at, m.path("resolution_m"),
+                "the terrain grid would have " + number_text(std::round(rows * cols)) + " cells; at most " +
+                    number_text(max_terrain_cells) + " allowed: increase resolution_m or shrink the region");
+    }
+  }
+  if (const YAML::Node* ridges = m.find("ridges")) {
+    if (item_count(*ridges) > max_ridges) {
+      d_.report(Errc::invalid_argument, *ridges, m.path("ridges"),
+                "at most " + std::to_string(max_ridges) + " ridges allowed, got " + std::to_string(item_count(*ridges)));
+    } else {
+      for_each_item(d_, *ridges, m.path("ridges"), "ridges", [&](const YAML::Node& item, const std::string& path, std::size_t) {
+        MapReader r(d_, item, path, ridge_keys, "a ridge");
+        if (!r.is_map()) return;
+        world::RidgeParams ridge;
+        bool ok = false;
+        if (r.require("axis", "a polyline of at least 2 positions")) {
+          ridge.axis = read_polyline(r, "axis", 2, max_ridge_points, "a ridge axis", ok);
+        }
+        r.number("half_width_m", ridge.half_width_m, Range{0.0, 500000.0, true});
+        const bool lo = !r.has("peak_min_m") || r.number("peak_min_m", ridge.peak_min_m, height_range);
+        const bool hi = !r.has("peak_max_m") || r.number("peak_max_m", ridge.peak_max_m, height_range);
+        if (lo && hi && ridge.peak_min_m > ridge.peak_max_m) {
+          const YAML::Node* at = r.has("peak_max_m") ? r.find("peak_max_m") : r.find("peak_min_m");
+          d_.report(Errc::invalid_argument, *at, r.path(r.has("peak_max_m") ? "peak_max_m" : "peak_min_m"),
+                    "peak_max_m (" + number_text(ridge.peak_max_m) + ") must not be below peak_min_m (" +
+                        number_text(ridge.peak_min_m) + ")");
+        }
+        t.ridges.push_back(std::move(ridge));
+      });
+    }
+  }
+  if (const YAML::Node* valleys = m.find("valleys")) {
+    if (item_count(*valleys) > max_valleys) {
+      d_.report(Errc::invalid_argument, *valleys, m.path("valleys"),
+                "at most " + std::to_string(max_valleys) + " valleys allowed, got " + std::to_string(item_count(*valleys)));
+    } else {
+      for_each_item(d_, *valleys, m.path("valleys"), "valleys", [&](const YAML::Node& item, const std::string& path, std::size_t) {
+        MapReader v(d_, item, path, valley_keys, "a valley");
+        if (!v.is_map()) return;
+        world::ValleyParams valley;
+        v.require("from", "a position [lat_deg, lon_deg]");
+        v.require("to", "a position [lat_deg, lon_deg]");
+        const auto from = read_latlon(v, "from");
+        const auto to = read_latlon(v, "to");
+        if (from) valley.from = *from;
+        if (to) valley.to = *to;
+        if (from && to && same_place(*from, *to)) {
+          d_.report(Errc::invalid_argument, *v.find("to"), v.path("to"), "a valley's 'to' must differ from its 'from'");
+        }
+        v.number("half_width_m", valley.half_width_m, Range{0.0, 100000.0, true});
+        v.number("floor_m", valley.floor_m, height_range);
+        t.valleys.push_back(valley);
+      });
+    }
+  }
+  return t;
+}
+
+void Walker::adsb(const YAML::Node& n) {
+  MapReader m(d_, n, "adsb", adsb_keys, "the ADS-B broadcast settings");
+  if (!m.is_map()) return;
+  auto& a = s_.adsb;
+  const bool mean_ok = !m.has("mean_interval_s") || m.number("mean_interval_s", a.mean_interval_s, Range{0.0, 60.0, true});
+  const bool jitter_ok = m.has("jitter_s") && m.number("jitter_s", a.jitter_s, Range{0.0, 30.0});
+  m.number("sigma_alt_m", a.sigma_alt_m, Range{0.0, 1000.0});
+  if (mean_ok && jitter_ok && a.jitter_s >= a.mean_interval_s) {
+    d_.report(Errc::invalid_argument, *m.find("jitter_s"), m.path("jitter_s"),
+              "jitter_s (" + number_text(a.jitter_s) + ") must be less than mean_interval_s (" +
+                  number_text(a.mean_interval_s) + ")");
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// sensors
+
+void Walker::antenna(MapReader& m, sensors::AntennaSite& a) {
+  if (const auto place = read_place(m, "a sensor")) {
+    a.lat_deg = place->lat_deg;
+    a.lon_deg = place->lon_deg;
+  }
+  m.number("height_agl_m", a.height_agl_m, antenna_agl_range);
+}
+
+void Walker::sensors(const YAML::Node& n) {
+  for_each_item(d_, n, "sensors", "sensors", [&](const YAML::Node& item, const std::string& path, std::size_t) {
+    if (!item.IsMap()) {
+      d_.report(Errc::invalid_argument, item, path,
+                "expected a mapping (a sensor) with keys id, type, party, site or position, ..., got " + describe(item));
+      return;
+    }
+    const auto type_node = peek(item, "type");
+    if (!type_node) {
+      d_.report(Errc::missing_key, item, key_path(path, "type"),
+                "missing required key 'type' (" + join_choices(sensor_types) + ")");
+      return;
+    }
+    const auto type = read_choice(d_, *type_node, key_path(path, "type"), sensor_types);
+    if (!type) return;
+    switch (*type) {
+      case 0: {
+        static const Hints hints = other_sensor_hints(radar_keys);
+        MapReader m(d_, item, path, radar_keys, "a radar", hints);
+        radar(m);
+        break;
+      }
+      case 1: {
+        static const Hints hints = other_sensor_hints(iff_keys);
+        MapReader m(d_, item, path, iff_keys, "an IFF interrogator", hints);
+        iff(m);
+        break;
+      }
+      default: {
+        static const Hints hints = other_sensor_hints(adsb_rx_keys);
+        MapReader m(d_, item, path, adsb_rx_keys, "an ADS-B receiver", hints);
+        adsb_receiver(m);
+        break;
+      }
+    }
+  });
+}
+
+void Walker::radar(MapReader& m) {
+  sensors::RadarParams r;
+  r.id = read_defined_id(m, "sensor");
+  if (m.require("party", "the id of a party")) {
+    if (const auto* p = read_ref(m, "party", parties_, "party")) r.party = s_.parties[*p].id;
+  }
+  antenna(m, r.antenna);
+  if (const YAML::Node* b = m.find("band")) {
+    if (const auto i = read_choice(d_, *b, m.path("band"), bands)) r.band = std::string(bands[*i]);
+  }
+  m.number("scan_period_s", r.scan_period_s, scan_period_range);
+  m.number("start_azimuth_deg", r.start_azimuth_deg, azimuth_range);
+  m.number("reference_range_m", r.reference_range_m, sensor_range_m);
+  m.number("reference_pd", r.reference_pd, Range{0.0, 1.0, true, true});
+  m.number("pfa", r.pfa, Range{1e-15, 0.1});
+  const bool max_ok = !m.has("max_range_m") || m.number("max_range_m", r.max_range_m, sensor_range_m);
+  const bool min_ok = !m.has("min_range_m") || m.number("min_range_m", r.min_range_m, Range{0.0, 1.0e6});
+  if (max_ok && min_ok && r.min_range_m >= r.max_range_m) {
+    const char* key = m.has("min_range_m") ? "min_range_m" : "max_range_m";
+    d_.report(Errc::invalid_argument, m.has(key) ? *m.find(key) : m.node(), m.path(key),
+              "min_range_m (" + number_text(r.min_range_m) + ") must be less than max_range_m (" +
+                  number_text(r.max_range_m) + ")");
+  }
+  const bool emin_ok = !m.has("min_elevation_deg") || m.number("min_elevation_deg", r.min_elevation_deg, Range{-90.0, 90.0});
+  const bool emax_ok = !m.has("max_elevation_deg") || m.number("max_elevation_deg", r.max_elevation_deg, Range{-90.0, 90.0});
+  if (emin_ok && emax_ok && r.min_elevation_deg >= r.max_elevation_deg) {
+    const char* key = m.has("max_elevation_deg") ? "max_elevation_deg" : "min_elevation_deg";
+    d_.report(Errc::invalid_argument, m.has(key) ? *m.find(key) : m.node(), m.path(key),
+              "min_elevation_deg (" + number_text(r.min_elevation_deg) + ") must be less than max_elevation_deg (" +
+                  number_text(r.max_elevation_deg) + ")");
+  }
+  m.number("sigma_range_m", r.sigma_range_m, Range{0.0, 10000.0});
+  m.number("sigma_azimuth_deg", r.sigma_azimuth_deg, Range{0.0, 10.0});
+  m.number("sigma_elevation_deg", r.sigma_elevation_deg, Range{0.0, 10.0});
+  m.number("range_resolution_m", r.range_resolution_m, Range{0.0, 100000.0, true});
+  m.number("azimuth_resolution_deg", r.azimuth_resolution_deg, Range{0.0, 360.0, true});
+  m.number("clutter_per_scan", r.clutter_per_scan, Range{0.0, 100000.0});
+  m.number("k_factor", r.k_factor, k_factor_range);
+  if (const YAML::Node* reg = m.find("registration")) {
+    MapReader g(d_, *reg, m.path("registration"), registration_keys, "registration errors");
+    g.number("azimuth_bias_deg", r.registration.azimuth_bias_deg, Range{-180.0, 180.0});
+    g.number("range_bias_m", r.registration.range_bias_m, Range{-100000.0, 100000.0});
+    g.number("clock_offset_s", r.registration.clock_offset_s, Range{-3600.0, 3600.0});
+  }
+  s_.sensors.emplace_back(std::move(r));
+}
+
+void Walker::iff(MapReader& m) {
+  sensors::IffParams r;
+  r.id = read_defined_id(m, "sensor");
+  if (m.require("party", "the id of a party")) {
+    if (const auto* p = read_ref(m, "party", parties_, "party")) r.party = s_.parties[*p].id;
+  }
+  antenna(m, r.antenna);
+  m.number("scan_period_s", r.scan_period_s, scan_period_range);
+  m.number("start_azimuth_deg", r.start_azimuth_deg, azimuth_range);
+  m.number("max_range_m", r.max_range_m, sensor_range_m);
+  m.number("p_miss", r.p_miss, probability);
+  m.number("p_garble", r.p_garble, probability);
+  m.number("sigma_range_m", r.sigma_range_m, Range{0.0, 10000.0});
+  m.number("sigma_azimuth_deg", r.sigma_azimuth_deg, Range{0.0, 10.0});
+  m.number("sigma_elevation_deg", r.sigma_elevation_deg, Range{0.0, 10.0});
+  m.number("k_factor", r.k_factor, k_factor_range);
+  s_.sensors.emplace_back(std::move(r));
+}
+
+void Walker::adsb_receiver(MapReader& m) {
+  sensors::AdsbReceiverParams r;
+  r.id = read_defined_id(m, "sensor");
+  if (m.require("party", "the id of a party")) {
+    if (const auto* p = read_ref(m, "party", parties_, "party")) r.party = s_.parties[*p].id;
+  }
+  antenna(m, r.antenna);
+  m.number("max_range_m", r.max_range_m, sensor_range_m);
+  m.number("p_receive", r.p_receive, probability);
+  m.number("k_factor", r.k_factor, k_factor_range);
+  s_.sensors.emplace_back(std::move(r));
+}
+
+// ------------------------------------------------------------------------------------------------
+// defended assets, airways, fire units
+
+void Walker::defended_assets(const YAML::Node& n) {
+  for_each_item(d_, n, "defended_assets", "defended assets", [&](const YAML::Node& item, const std::string& path, std::size_t) {
+    MapReader m(d_, item, path, asset_keys, "a defended asset");
+    if (!m.is_map()) return;
+    world::DefendedAssetParams a;
+    a.id = read_defined_id(m, "defended asset");
+    if (!m.string("name", a.name, 200)) a.name = a.id;
+    if (const auto place = read_place(m, "a defended asset")) {
+      a.lat_deg = place->lat_deg;
+      a.lon_deg = place->lon_deg;
+    }
+    m.number("radius_m", a.radius_m, Range{0.0, 1.0e6, true});
+    m.integer("priority", a.priority, 1, 10);
+    s_.world.defended_assets.push_back(std::move(a));
+  });
+}
+
+void Walker::airways(const YAML::Node& n) {
+  for_each_item(d_, n, "airways", "airways", [&](const YAML::Node& item, const std::string& path, std::size_t) {
+    MapReader m(d_, item, path, airway_keys, "an airway");
+    if (!m.is_map()) return;
+    const std::string id = read_defined_id(m, "airway");
+    bool ok = false;
+    std::vector<LatLon> pts;
+    if (m.require("points", "a polyline of at least 2 positions")) {
+      pts = read_polyline(m, "points", 2, 1000, "an airway", ok);
+    }
+    if (ok) {
+      for (std::size_t i = 0; i + 1 < pts.size(); ++i) {
+        if (same_place(pts[i], pts[i + 1])) {
+          d_.report(Errc::invalid_argument, *m.find("points"), m.path("points"),
+                    "points " + std::to_string(i) + " and " + std::to_string(i + 1) + " coincide; each leg needs a length");
+          ok = false;
+          break;
+        }
+      }
+    }
+    if (!id.empty() && ok) {
+      airways_[id] = airway_points_.size();
+      airway_points_.push_back(std::move(pts));
+    } else if (!id.empty()) {
+      bad_ids_.insert(id);  // flights along it are not reported again
+    }
+  });
+}
+
+void Walker::fire_units(const YAML::Node& n) {
+  for_each_item(d_, n, "fire_units", "fire units", [&](const YAML::Node& item, const std::string& path, std::size_t) {
+    MapReader m(d_, item, path, concat({"id", "party", "site"}, fire_unit_reserved_keys), "a fire unit");
+    if (!m.is_map()) return;
+    FireUnit f;
+    f.id = read_defined_id(m, "fire unit");
+    if (m.require("party", "the id of a party")) {
+      if (const auto* p = read_ref(m, "party", parties_, "party")) f.party = s_.parties[*p].id;
+    }
+    if (m.require("site", "the id of a site")) {
+      if (const auto* s = read_ref(m, "site", sites_, "site")) f.site = s_.sites[*s].id;
+    }
+    s_.fire_units.push_back(std::move(f));
+  });
+}
+
+// ------------------------------------------------------------------------------------------------
+// platforms
+
+void Walker::performance(MapReader& m, world::Performance& perf) {
+  const YAML::Node* n = m.find("performance");
+  if (n == nullptr) return;
+  MapReader p(d_, *n, m.path("performance"), performance_keys, "performance limits");
+  p.number("max_turn_rate_dps", perf.max_turn_rate_dps, Range{0.0, 100.0, true});
+  p.number("max_climb_mps", perf.max_climb_mps, Range{0.0, 1000.0, true});
+  p.number("max_accel_mps2", perf.max_accel_mps2, Range{0.0, 500.0, true});
+}
+
+int Walker::read_swerling(MapReader& m, int fallback) {
+  const YAML::Node* n = m.find("swerling");
+  if (n == nullptr) return fallback;
+  const auto v = read_integer(d_, *n, m.path("swerling"), 0, 4);
+  if (!v) return fallback;
+  if (*v != 0 && *v != 1 && *v != 3) {
+    d_.report(Errc::invalid_argument, *n, m.path("swerling"),
+              "Swerling case " + std::to_string(*v) + " is not modelled; allowed: 0, 1 or 3");
+    return fallback;
+  }
+  return static_cast<int>(*v);
+}
+
+void Walker::rcs_and_swerling(MapReader& m, world::PlatformParams& p) {
+  m.number("rcs_dbsm", p.rcs_dbsm, rcs_range);
+  p.swerling = read_swerling(m, p.swerling);
+}
+
+std::optional<std::uint32_t> Walker::read_icao(const YAML::Node& n, const std::string& path) {
+  const std::string expected = "an ICAO 24-bit address as 6 hex digits (e.g. 3C65A1)";
+  if (!n.IsScalar()) {
+    d_.report(Errc::invalid_argument, n, path, "expected " + expected + ", got " + describe(n));
+    return std::nullopt;
+  }
+  const std::string& t = n.Scalar();
+  std::uint32_t v = 0;
+  bool ok = t.size() == 6;
+  for (const char c : t) {
+    if (!ok) break;
+    int digit = -1;
+    if (c >= '0' && c <= '9') digit = c - '0';
+    if (c >= 'A' && c <= 'F') digit = c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
+    ok = digit >= 0;
+    v = v * 16 + static_cast<std::uint32_t>(std::max(digit, 0));
+  }
+  if (!ok) {
+    d_.report(Errc::invalid_argument, n, path, "expected " + expected + ", got " + quote(t));
+    return std::nullopt;
+  }
+  if (v == 0) {
+    d_.report(Errc::invalid_argument, n, path, "ICAO address 000000 is not assignable; use 000001 to FFFFFF");
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<std::uint16_t> Walker::read_squawk(const YAML::Node& n, const std::string& path) {
+  const std::string expected = "a Mode 3/A code as 4 octal digits 0-7 (e.g. 2471)";
+  if (!n.IsScalar()) {
+    d_.report(Errc::invalid_argument, n, path, "expected " + expected + ", got " + describe(n));
+    return std::nullopt;
+  }
+  const std::string& t = n.Scalar();
+  bool ok = t.size() == 4;
+  std::uint16_t v = 0;
+  for (const char c : t) {
+    if (!ok) break;
+    ok = c >= '0' && c <= '7';
+    v = static_cast<std::uint16_t>(v * 10 + (c - '0'));
+  }
+  if (!ok) {
+    d_.report(Errc::invalid_argument, n, path, "expected " + expected + ", got " + quote(t));
+    return std::nullopt;
+  }
+  return v;
+}
+
+void Walker::claim_icao(std::uint32_t icao, const YAML::Node& at, const std::string& path) {
+  const auto [it, inserted] = icao_users_.try_emplace(icao, path);
+  if (inserted) return;
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "%06X", static_cast<unsigned>(icao));
+  d_.report(Errc::duplicate_id, at, path,
+            std::string("ICAO address ") + hex + " is already used by " + it->second +
+                "; each transponder has its own address (a hostile may copy one with spoof.icao)");
+}
+
+void Walker::transponder(const YAML::Node& n, const std::string& path, world::Transponder& t) {
+  MapReader m(d_, n, path, transponder_keys, "a transponder");
+  if (!m.is_map()) return;
+  if (const YAML::Node* v = m.find("icao")) {
+    t.icao = read_icao(*v, m.path("icao"));
+    if (t.icao) claim_icao(*t.icao, *v, m.path("icao"));
+  }
+  if (const YAML::Node* v = m.find("squawk")) t.squawk = read_squawk(*v, m.path("squawk"));
+  m.boolean("mode3_on", t.mode3_on);
+  m.boolean("mode5_equipped", t.mode5_equipped);
+  m.boolean("mode5_on", t.mode5_on);
+  m.integer("nacp", t.nacp, 0, 11);
+  if (m.boolean("adsb_out", t.adsb_out) && t.adsb_out && !m.has("icao")) {
+    d_.report(Errc::missing_key, *m.find("adsb_out"), m.path("adsb_out"),
+              "ADS-B out needs the transponder's 'icao' address");
+  }
+}
+
+void Walker::spoof(const YAML::Node& n, const std::string& path, world::PlatformParams& p) {
+  MapReader m(d_, n, path, spoof_keys, "an ADS-B spoof");
+  if (!m.is_map()) return;
+  world::AdsbSpoof s;
+  if (m.require("icao", "the address broadcast, 6 hex digits")) {
+    if (const auto v = read_icao(*m.find("icao"), m.path("icao"))) s.icao = *v;
+  }
+  if (const YAML::Node* v = m.find("squawk")) s.squawk = read_squawk(*v, m.path("squawk"));
+  m.number("offset_east_m", s.offset_east_m, offset_range);
+  m.number("offset_north_m", s.offset_north_m, offset_range);
+  m.integer("nacp", s.nacp, 0, 11);
+  p.spoof = s;
+}
+
+bool Walker::callsign(MapReader& m, std::string& out) {
+  const YAML::Node* v = m.find("callsign");
+  if (v == nullptr) return false;
+  const auto t = read_string(d_, *v, m.path("callsign"), 64);
+  if (!t) return false;
+  const bool ok = t->size() <= 8 && std::all_of(t->begin(), t->end(), [](char c) {
+                    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+                  });
+  if (!ok) {
+    d_.report(Errc::invalid_argument, *v, m.path("callsign"),
+              "a callsign is 1 to 8 upper-case letters and digits, got " + quote(*t));
+    return false;
+  }
+  out = *t;
+  return true;
+}
+
+void Walker::flights(const YAML::Node& n) {
+  for_each_item(d_, n, "flights", "civil flights", [&](const YAML::Node& item, const std::string& path, std::size_t) {
+    static const Hints hints = {
+        {"route", "a flight follows its airway; list traffic with its own route under 'platforms'"},
+        {"category", "flights are civil; list other traffic under 'platforms'"},
+        {"agl_m", "a flight cruises at 'flight_level' or 'alt_m'"}};
+    MapReader m(d_, item, path, flight_keys, "a civil flight", hints);
+    if (!m.is_map()) return;
+    world::PlatformParams p;
+    p.category = world::Category::civil;
+    m.choice("kind", p.kind, civil_kind_words, civil_kind_values);
+    const KindDefaults kd = kind_defaults(p.kind);
+    p.performance = kd.performance;
+    p.rcs_dbsm = kd.rcs_dbsm;
+    p.swerling = kd.swerling;
+    m.require("callsign", "1 to 8 upper-case letters and digits");
+    const bool has_callsign = callsign(m, p.callsign);
+    if (m.has("id")) {
+      p.id = read_defined_id(m, "flight");
+    } else if (has_callsign && define_id(p.callsign, "flight", *m.find("callsign"), m.path("callsign"))) {
+      p.id = p.callsign;
+    }
+    const std::vector<LatLon>* airway = nullptr;
+    if (m.require("airway", "the id of an airway")) {
+      if (const auto* i = read_ref(m, "airway", airways_, "airway")) airway = &airway_points_[*i];
+    }
+    bool reverse = false;
+    m.boolean("reverse", reverse);
+    std::optional<double> alt_m;
+    if (m.at_most_one({"flight_level", "alt_m"})) {
+      if (m.has("flight_level")) {
+        int fl = 0;
+        if (m.integer("flight_level", fl, 10, 600)) alt_m = fl * 100.0 * units::m_per_ft;
+      } else if (m.has("alt_m")) {
+        m.number("alt_m", alt_m, alt_range);
+      } else {
+        d_.report(Errc::missing_key, m.node(), m.path("flight_level"),
+                  "a flight needs 'flight_level' (10 to 600, hundreds of feet) or 'alt_m'");
+      }
+    }
+    double speed_mps = kd.speed_mps;
+    m.number("speed_mps", speed_mps, speed_range);
+    if (m.number("start_time_s", p.start_time_s, time_range)) {
+      check_start_time(p.start_time_s, *m.find("start_time_s"), m.path("start_time_s"));
+    }
+    p.transponder.adsb_out = true;
+    if (m.require("icao", "6 hex digits")) {
+      p.transponder.icao = read_icao(*m.find("icao"), m.path("icao"));
+      if (p.transponder.icao) claim_icao(*p.transponder.icao, *m.find("icao"), m.path("icao"));
+    }
+    if (const YAML::Node* v = m.find("squawk")) p.transponder.squawk = read_squawk(*v, m.path("squawk"));
+    m.boolean("adsb_out", p.transponder.adsb_out);
+    m.boolean("mode3_on", p.transponder.mode3_on);
+    m.integer("nacp", p.transponder.nacp, 0, 11);
+    rcs_and_swerling(m, p);
+    performance(m, p.performance);
+    if (airway != nullptr && alt_m) {
+      for (const auto& pt : *airway) {
+        world::Waypoint w;
+        w.lat_deg = pt.lat_deg;
+        w.lon_deg = pt.lon_deg;
+        w.alt_m = *alt_m;
+        w.speed_mps = speed_mps;
+        p.route.push_back(w);
+      }
+      if (reverse) std::reverse(p.route.begin(), p.route.end());
+    }
+    s_.world.platforms.push_back(std::move(p));
+  });
+}
+
+void Walker::platforms(const YAML::Node& n) {
+  for_each_item(d_, n, "platforms", "platforms", [&](const YAML::Node& item, const std::string& path, std::size_t) {
+    platform(item, path, nullptr);
+  });
+}
+
+void Walker::raids(const YAML::Node& n) {
+  for_each_item(d_, n, "raids", "raids", [&](const YAML::Node& item, const std::string& path, std::size_t) {
+    MapReader m(d_, item, path, raid_keys, "a raid");
+    if (!m.is_map()) return;
+    read_defined_id(m, "raid");
+    std::string name;
+    m.string("name", name, 200);
+    RaidContext raid;
+    if (m.require("start_time_s", "seconds from the scenario start") &&
+        m.number("start_time_s", raid.start_time_s, time_range)) {
+      raid.valid = check_start_time(raid.start_time_s, *m.find("start_time_s"), m.path("start_time_s"));
+    }
+    if (!m.require("platforms", "a sequence of hostile platforms")) return;
+    const YAML::Node& list = *m.find("platforms");
+    if (list.IsNull() || (list.IsSequence() && list.size() == 0)) {
+      d_.report(Errc::invalid_argument, list, m.path("platforms"), "a raid needs at least one platform");
+      return;
+    }
+    for_each_item(d_, list, m.path("platforms"), "hostile platforms",
+                  [&](const YAML::Node& p, const std::string& ppath, std::size_t) { platform(p, ppath, &raid); });
+  });
+}
+
+void Walker::platform(const YAML::Node& n, const std::string& path, const RaidContext* raid) {
+  static const Hints raid_hints = {
+      {"start_time_s", "a raid's platforms start at the raid's start_time_s; use start_offset_s"}};
+  static const Hints platform_hints = {
+      {"start_offset_s", "start_offset_s is for a raid's platforms; use start_time_s"},
+      {"airway", "airways are for civil 'flights'; give a platform a 'route'"},
+      {"flight_level", "give a platform's height as 'alt_m' or 'agl_m'"}};
+  MapReader m(d_, n, path, raid != nullptr ? raid_platform_keys : platform_keys,
+              raid != nullptr ? "a raid's platform" : "a platform", raid != nullptr ? raid_hints : platform_hints);
+  if (!m.is_map()) return;
+  world::PlatformParams p;
+  p.id = read_defined_id(m, "platform");
+  callsign(m, p.callsign);
+  if (raid != nullptr) {
+    p.category = world::Category::hostile;
+    if (m.has("category") && m.choice("category", p.category, category_words, category_values) &&
+        p.category != world::Category::hostile) {
+      d_.report(Errc::invalid_argument, *m.find("category"), m.path("category"),
+                "every platform of a raid is hostile; list other platforms under 'platforms'");
+    }
+  } else {
+    m.require("category", join_choices(category_words));
+    m.choice("category", p.category, category_words, category_values);
+  }
+  m.require("kind", join_choices(kind_words));
+  m.choice("kind", p.kind, kind_words, kind_values);
+  const KindDefaults kd = kind_defaults(p.kind);
+  p.performance = kd.performance;
+  p.rcs_dbsm = kd.rcs_dbsm;
+  p.swerling = kd.swerling;
+
+  if (raid != nullptr) {
+    double offset_s = 0.0;
+    if (m.number("start_offset_s", offset_s, time_range)) {
+      p.start_time_s = raid->start_time_s + offset_s;
+      if (raid->valid) check_start_time(p.start_time_s, *m.find("start_offset_s"), m.path("start_offset_s"));
+    } else {
+      p.start_time_s = raid->start_time_s;
+    }
+  } else if (m.number("start_time_s", p.start_time_s, time_range)) {
+    check_start_time(p.start_time_s, *m.find("start_time_s"), m.path("start_time_s"));
+  }
+
+  double speed_mps = kd.speed_mps;
+  m.number("speed_mps", speed_mps, speed_range);
+  std::optional<double> alt_m, agl_m;
+  if (m.at_most_one({"alt_m", "agl_m"})) {
+    m.number("alt_m", alt_m, alt_range);
+    m.number("agl_m", agl_m, agl_range);
+  }
+  const bool default_height = m.has("alt_m") || m.has("agl_m");
+
+  if (m.require("route", "a sequence of at least 2 waypoints")) {
+    const YAML::Node& route = *m.find("route");
+    const std::size_t errors_before = d_.error_count();
+    for_each_item(d_, route, m.path("route"), "waypoints", [&](const YAML::Node& wn, const std::string& wpath, std::size_t) {
+      world::Waypoint w;
+      w.speed_mps = speed_mps;
+      if (wn.IsMap()) {
+        MapReader wm(d_, wn, wpath, waypoint_keys, "a waypoint");
+        const bool has_lat = wm.require("lat_deg", "degrees");
+        const bool has_lon = wm.require("lon_deg", "degrees");
+        const bool ok = has_lat && has_lon;
+        const bool la = wm.number("lat_deg", w.lat_deg, lat_range);
+        const bool lo = wm.number("lon_deg", w.lon_deg, lon_range);
+        wm.number("speed_mps", w.speed_mps, speed_range);
+        if (wm.at_most_one({"alt_m", "agl_m"})) {
+          wm.number("alt_m", w.alt_m, alt_range);
+          wm.number("agl_m", w.agl_m, agl_range);
+        }
+        if (!wm.has("alt_m") && !wm.has("agl_m")) {
+          w.alt_m = alt_m;
+          w.agl_m = agl_m;
+          if (!default_height) {
+            d_.report(Errc::missing_key, wn, key_path(wpath, "alt_m"),
+                      "a waypoint needs 'alt_m' or 'agl_m', here or as a default on its platform");
+          }
+        }
+        if (!(ok && la && lo)) return;
+      } else if (wn.IsSequence()) {
+        const auto pos = read_latlon(wn, wpath);
+        if (!pos) return;
+        w.lat_deg = pos->lat_deg;
+        w.lon_deg = pos->lon_deg;
+        w.alt_m = alt_m;
+        w.agl_m = agl_m;
+        if (!default_height) {
+          d_.report(Errc::missing_key, wn, wpath,
+                    "a waypoint [lat_deg, lon_deg] takes its height from the platform's 'alt_m' or 'agl_m', "
+                    "and this platform gives neither");
+        }
+      } else {
+        d_.report(Errc::invalid_argument, wn, wpath,
+                  "expected a waypoint, [lat_deg, lon_deg] or {lat_deg, lon_deg, alt_m or agl_m, speed_mps}, got " +
+                      describe(wn));
+        return;
+      }
+      if (!p.route.empty() && same_place({p.route.back().lat_deg, p.route.back().lon_deg}, {w.lat_deg, w.lon_deg})) {
+        d_.report(Errc::invalid_argument, wn, wpath,
+                  "this waypoint is at the same place as the one before; each leg needs a length");
+      }
+      p.route.push_back(w);
+    });
+    if (d_.error_count() == errors_before && !d_.stopped() && p.route.size() < 2) {
+      d_.report(Errc::invalid_argument, route, m.path("route"),
+                "a route needs at least 2 waypoints, got " + std::to_string(p.route.size()));
+    }
+  }
+
+  performance(m, p.performance);
+  rcs_and_swerling(m, p);
+  if (const YAML::Node* t = m.find("transponder")) transponder(*t, m.path("transponder"), p.transponder);
+  if (const YAML::Node* s = m.find("spoof")) {
+    if (p.category != world::Category::hostile) {
+      d_.report(Errc::invalid_argument, *s, m.path("spoof"), "only a hostile platform may spoof ADS-B");
+    } else {
+      spoof(*s, m.path("spoof"), p);
+    }
+  }
+  s_.world.platforms.push_back(std::move(p));
+}
+
+}  // namespace
+
+bool is_calendar_date(std::string_view t) noexcept {
+  if (t.size() != 10 || t[4] != '-' || t[7] != '-') return false;
+  for (const std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (t[i] < '0' || t[i] > '9') return false;
+  }
+  const auto num = [&](std::size_t pos, std::size_t len) {
+    int v = 0;
+    for (std::size_t i = pos; i < pos + len; ++i) v = v * 10 + (t[i] - '0');
+    return v;
+  };
+  const int y = num(0, 4), mo = num(5, 2), d = num(8, 2);
+  if (y < 1900 || y > 2199 || mo < 1 || mo > 12 || d < 1) return false;
+  static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  const int max_day = days[mo - 1] + ((mo == 2 && leap) ? 1 : 0);
+  return d <= max_day;
+}
+
+Scenario read_scenario(Diagnostics& d, const YAML::Node& root, const std::string& base_dir) {
+  return Walker(d, base_dir).run(root);
+}
+
+}  // namespace jrads::scenario::detail

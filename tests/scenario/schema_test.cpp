@@ -1,0 +1,619 @@
+// The scenario schema: every section's checks, each error asserted with its message, line,
+// column and key path. Appended sections start at line 7 (after test::minimal_yaml).
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <variant>
+
+#include <gtest/gtest.h>
+
+#include "scenario/scenario_fixture.hpp"
+
+namespace jrads::scenario {
+namespace {
+
+using test::all_errors;
+using test::expect_error;
+using test::minimal_yaml;
+using test::parse;
+using test::parse_with_minimal;
+
+const Scenario& ok(const ParseOutcome& out) {
+  EXPECT_TRUE(out.errors.empty()) << all_errors(out);
+  static const Scenario empty;
+  return out.scenario ? *out.scenario : empty;
+}
+
+// --- top level ------------------------------------------------------------------------------------
+
+TEST(Schema, DefaultsOfAMinimalScenario) {
+  const auto out = parse(minimal_yaml);
+  const Scenario& s = ok(out);
+  EXPECT_TRUE(std::holds_alternative<world::FlatTerrainParams>(s.terrain));
+  EXPECT_DOUBLE_EQ(s.world.duration_s, 600.0);
+  EXPECT_DOUBLE_EQ(s.world.truth_step_s, 1.0);
+  EXPECT_EQ(s.agreement.term_years, 5);
+  EXPECT_TRUE(s.agreement.automatic_renewal);
+  EXPECT_EQ(s.agreement.notice_months, 6);
+  ASSERT_EQ(s.parties.size(), 2U);
+  EXPECT_EQ(s.parties[0].role, PartyRole::coordinating);
+  EXPECT_TRUE(s.parties[1].host);
+}
+
+TEST(Schema, ZeroDurationIsRejected) {
+  const auto out = parse("name: x\nduration_s: 0\n");
+  expect_error(out, "duration_s", Errc::invalid_argument, 2, 13, "allowed: (0, 604800]");
+}
+
+TEST(Schema, ScenarioDateMustBeACalendarDay) {
+  const auto out = parse_with_minimal("date: 2026-02-29\n");
+  expect_error(out, "date", Errc::invalid_argument, 7, 7, "expected a calendar date YYYY-MM-DD");
+  EXPECT_EQ(ok(parse_with_minimal("date: 2028-02-29\n")).date, "2028-02-29");
+}
+
+// --- parties and agreement ---------------------------------------------------------------------------
+
+TEST(Schema, AtLeastTwoParties) {
+  const auto out = parse(
+      "name: x\nduration_s: 5\n"
+      "parties:\n"
+      "  - {id: A, name: Alpha, role: coordinating, host: true}\n"
+      "agreement: {signature_date: 2025-01-31}\n");
+  expect_error(out, "parties", Errc::invalid_argument, 4, 3, "at least 2 parties, got 1");
+}
+
+TEST(Schema, ExactlyOneCoordinatingParty) {
+  const auto out = parse(
+      "name: x\nduration_s: 5\n"
+      "parties:\n"
+      "  - {id: A, name: Alpha, role: coordinating}\n"
+      "  - {id: B, name: Beta, role: coordinating, host: true}\n"
+      "agreement: {signature_date: 2025-01-31}\n");
+  expect_error(out, "parties", Errc::invalid_argument, 4, 3,
+               "exactly one party must have role 'coordinating' (Article 6), found 2: A and B");
+}
+
+TEST(Schema, ExactlyOneHost) {
+  const auto out = parse(
+      "name: x\nduration_s: 5\n"
+      "parties:\n"
+      "  - {id: A, name: Alpha, role: coordinating}\n"
+      "  - {id: B, name: Beta, role: directing}\n"
+      "agreement: {signature_date: 2025-01-31}\n");
+  expect_error(out, "parties", Errc::invalid_argument, 4, 3, "exactly one party must be the host (host: true), found 0");
+}
+
+TEST(Schema, PartyRoleTypoIsSuggested) {
+  const auto out = parse(
+      "name: x\nduration_s: 5\n"
+      "parties:\n"
+      "  - {id: A, name: Alpha, role: cordinating}\n"
+      "  - {id: B, name: Beta, role: directing, host: true}\n"
+      "agreement: {signature_date: 2025-01-31}\n");
+  expect_error(out, "parties[0].role", Errc::invalid_argument, 4, 32,
+               "'cordinating' is not allowed here; expected one of coordinating or directing (did you mean "
+               "'coordinating'?)");
+}
+
+TEST(Schema, PartyNeedsIdNameAndRole) {
+  const auto out = parse(
+      "name: x\nduration_s: 5\n"
+      "parties:\n"
+      "  - {commander: someone}\n"
+      "  - {id: B, name: Beta, role: directing, host: true}\n"
+      "agreement: {signature_date: 2025-01-31}\n");
+  expect_error(out, "parties[0].id", Errc::missing_key, 4, 5, "missing required key 'id'");
+  expect_error(out, "parties[0].name", Errc::missing_key, 4, 5, "missing required key 'name'");
+  expect_error(out, "parties[0].role", Errc::missing_key, 4, 5, "missing required key 'role'");
+}
+
+TEST(Schema, BadDatesAreRejected) {
+  for (const char* date : {"2025-02-29", "2025-13-01", "2025-04-31", "25-01-01", "yesterday", "2025-1-01",
+                           "1899-12-31", "2025-00-10", "2025-01-01T00:00:00Z", "2025/01/01"}) {
+    const auto out = parse(
+        "name: x\nduration_s: 5\n"
+        "parties:\n"
+        "  - {id: A, name: Alpha, role: coordinating}\n"
+        "  - {id: B, name: Beta, role: directing, host: true}\n"
+        "agreement:\n"
+        "  signature_date: " +
+        std::string(date) + "\n");
+    expect_error(out, "agreement.signature_date", Errc::invalid_argument, 7, 19, "expected a calendar date YYYY-MM-DD");
+  }
+  for (const char* date : {"2024-02-29", "2000-02-29", "2025-12-31"}) {
+    std::string text(minimal_yaml);
+    text.replace(text.find("2025-01-31"), 10, date);
+    EXPECT_TRUE(parse(text).errors.empty()) << date;
+  }
+  std::string text(minimal_yaml);
+  text.replace(text.find("2025-01-31"), 10, "1900-02-29");
+  EXPECT_FALSE(parse(text).errors.empty());
+}
+
+TEST(Schema, NoticeMustFitInTheTerm) {
+  std::string text(minimal_yaml);
+  text.replace(text.find("{signature_date: 2025-01-31}"), 28,
+               "{signature_date: 2025-01-31, term_years: 1, notice_months: 12}");
+  const auto out = parse(text);
+  expect_error(out, "agreement.notice_months", Errc::invalid_argument, 6, 71, "allowed: [0, 11]");
+}
+
+// --- sites and polygons ---------------------------------------------------------------------------------
+
+TEST(Schema, PlotAreaIsComputedOnTheEllipsoid) {
+  const auto out = parse_with_minimal(
+      "sites:\n"
+      "  - id: base\n"
+      "    kind: air_base\n"
+      "    plot: [[44.3000, 19.6000], [44.3000, 19.6031], [44.3018, 19.6031], [44.3018, 19.6000]]\n");
+  const Scenario& s = ok(out);
+  ASSERT_EQ(s.sites.size(), 1U);
+  EXPECT_NEAR(s.sites[0].plot_area_m2, 50000.0, 1000.0);
+  // Without a position the site stands at the plot's centre.
+  EXPECT_NEAR(s.sites[0].position.lat_deg, 44.3009, 1e-9);
+  EXPECT_NEAR(s.sites[0].position.lon_deg, 19.60155, 1e-9);
+  EXPECT_EQ(s.sites[0].name, "base");
+  EXPECT_EQ(s.sites[0].kind, SiteKind::air_base);
+}
+
+TEST(Schema, SelfIntersectingPlotIsRejected) {
+  const auto out = parse_with_minimal(
+      "sites:\n"
+      "  - id: base\n"
+      "    plot: [[44.3000, 19.6000], [44.3018, 19.6031], [44.3000, 19.6031], [44.3018, 19.6000]]\n");
+  expect_error(out, "sites[0].plot", Errc::invalid_argument, 9, 11,
+               "the plot is not a simple polygon: edges 0-1 and 2-3 cross or touch");
+}
+
+TEST(Schema, PlotNeedsThreeVertices) {
+  const auto out = parse_with_minimal("sites:\n  - {id: s, plot: [[44.3, 19.6], [44.31, 19.6]]}\n");
+  expect_error(out, "sites[0].plot", Errc::invalid_argument, 8, 19, "a plot needs 3 to 1001 points, got 2");
+}
+
+TEST(Schema, PlotMustLieNearTheSitePosition) {
+  const auto out = parse_with_minimal(
+      "sites:\n  - {id: s, position: [45.0, 20.0], plot: [[44.3, 19.6], [44.3, 19.61], [44.31, 19.61]]}\n");
+  expect_error(out, "sites[0].plot", Errc::invalid_argument, 8, 43, "km from the site position; at most 20 km");
+}
+
+TEST(Schema, SiteNeedsAPositionOrAPlot) {
+  const auto out = parse_with_minimal("sites:\n  - {id: s, kind: mountain}\n");
+  expect_error(out, "sites[0].position", Errc::missing_key, 8, 5, "a site needs 'position'");
+}
+
+TEST(Schema, PositionsAcceptBothForms) {
+  const auto out = parse_with_minimal(
+      "sites:\n  - {id: s1, position: [45.5, 20.25]}\n  - {id: s2, position: {lat_deg: -45, lon_deg: -170}}\n");
+  const Scenario& s = ok(out);
+  ASSERT_EQ(s.sites.size(), 2U);
+  EXPECT_DOUBLE_EQ(s.sites[0].position.lon_deg, 20.25);
+  EXPECT_DOUBLE_EQ(s.sites[1].position.lat_deg, -45.0);
+}
+
+TEST(Schema, PositionsAreRangeChecked) {
+  const auto out = parse_with_minimal("sites:\n  - {id: s1, position: [95, 20]}\n  - {id: s2, position: [1, 2, 3]}\n");
+  expect_error(out, "sites[0].position[0]", Errc::invalid_argument, 8, 25, "allowed: [-90, 90]");
+  expect_error(out, "sites[1].position", Errc::invalid_argument, 9, 24, "got a sequence of 3 items");
+}
+
+// --- ids and references -----------------------------------------------------------------------------
+
+TEST(Schema, DuplicateIdsAcrossSectionsAreRejected) {
+  const auto out = parse_with_minimal(
+      "sites:\n"
+      "  - {id: S1, position: [45, 20]}\n"
+      "sensors:\n"
+      "  - {id: S1, type: adsb_receiver, party: A, site: S1}\n");
+  expect_error(out, "sensors[0].id", Errc::duplicate_id, 10, 10,
+               "id 'S1' is already used by the site at sites[0].id (line 8)");
+}
+
+TEST(Schema, PartyIdsShareTheNamespace) {
+  const auto out = parse_with_minimal("defended_assets:\n  - {id: A, position: [45, 20]}\n");
+  expect_error(out, "defended_assets[0].id", Errc::duplicate_id, 8, 10, "already used by the party at parties[0].id");
+}
+
+TEST(Schema, DanglingReferencesNameTheNearestId) {
+  const auto out = parse_with_minimal(
+      "sites:\n"
+      "  - {id: base_main, position: [45, 20]}\n"
+      "sensors:\n"
+      "  - {id: R1, type: radar, party: C, site: base_mian}\n");
+  expect_error(out, "sensors[0].party", Errc::dangling_ref, 10, 34, "'C' is not a defined party; defined: A, B");
+  expect_error(out, "sensors[0].site", Errc::dangling_ref, 10, 43,
+               "'base_mian' is not a defined site; did you mean 'base_main'?");
+}
+
+TEST(Schema, ReferenceToAnIdOfAnotherKindSaysSo) {
+  const auto out = parse_with_minimal(
+      "sites:\n  - {id: S1, position: [45, 20]}\nfire_units:\n  - {id: FU1, party: S1, site: S1}\n");
+  expect_error(out, "fire_units[0].party", Errc::dangling_ref, 10, 22, "(it is the id of a site)");
+}
+
+TEST(Schema, InvalidIdCharacters) {
+  const auto out = parse_with_minimal("sites:\n  - {id: \"a b\", position: [45, 20]}\n");
+  expect_error(out, "sites[0].id", Errc::invalid_argument, 8, 10, "outside A-Z a-z 0-9 _ - .");
+}
+
+// --- terrain ------------------------------------------------------------------------------------------
+
+TEST(Schema, SyntheticTerrainIsRead) {
+  const auto out = parse_with_minimal(
+      "terrain:\n"
+      "  type: synthetic\n"
+      "  seed: 9\n"
+      "  south_lat_deg: 44\n"
+      "  north_lat_deg: 45\n"
+      "  west_lon_deg: 19\n"
+      "  east_lon_deg: 20.5\n"
+      "  resolution_m: 1000\n"
+      "  ridges: [{axis: [[44.5, 19], [44.5, 20.5]], peak_min_m: 3000, peak_max_m: 4000}]\n"
+      "  valleys: [{from: [44.9, 19.7], to: [44.1, 19.7], floor_m: 400}]\n");
+  const Scenario& s = ok(out);
+  const auto* t = std::get_if<world::SyntheticTerrainParams>(&s.terrain);
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->seed, 9U);
+  ASSERT_EQ(t->ridges.size(), 1U);
+  EXPECT_DOUBLE_EQ(t->ridges[0].peak_max_m, 4000.0);
+  EXPECT_DOUBLE_EQ(t->ridges[0].half_width_m, 30000.0);
+  ASSERT_EQ(t->valleys.size(), 1U);
+  EXPECT_DOUBLE_EQ(t->valleys[0].floor_m, 400.0);
+}
+
+TEST(Schema, TerrainBoundsAndGridSizeAreChecked) {
+  const auto out = parse_with_minimal(
+      "terrain:\n"
+      "  type: synthetic\n"
+      "  south_lat_deg: 45\n"
+      "  north_lat_deg: 44\n"
+      "  west_lon_deg: 19\n"
+      "  east_lon_deg: 20\n");
+  expect_error(out, "terrain.north_lat_deg", Errc::invalid_argument, 10, 18, "must be greater than south_lat_deg");
+  const auto big = parse_with_minimal(
+      "terrain: {type: synthetic, south_lat_deg: 30, north_lat_deg: 49, west_lon_deg: 0, east_lon_deg: 19, "
+      "resolution_m: 100}\n");
+  expect_error(big, "terrain.resolution_m", Errc::invalid_argument, 7, 115, "cells; at most 16000000 allowed");
+}
+
+TEST(Schema, RidgePeaksMustBeOrdered) {
+  const auto out = parse_with_minimal(
+      "terrain:\n"
+      "  type: synthetic\n"
+      "  south_lat_deg: 44\n  north_lat_deg: 45\n  west_lon_deg: 19\n  east_lon_deg: 20\n"
+      "  ridges:\n"
+      "    - axis: [[44.5, 19], [44.5, 20]]\n"
+      "      peak_min_m: 5000\n"
+      "      peak_max_m: 4000\n");
+  expect_error(out, "terrain.ridges[0].peak_max_m", Errc::invalid_argument, 16, 19, "must not be below peak_min_m");
+}
+
+TEST(Schema, TerrainTypeIsRequiredAndSuggested) {
+  expect_error(parse_with_minimal("terrain: {height_m: 5}\n"), "terrain.type", Errc::missing_key, 7, 10,
+               "missing required key 'type' (flat, synthetic or dem)");
+  expect_error(parse_with_minimal("terrain: {type: synthetc}\n"), "terrain.type", Errc::invalid_argument, 7, 17,
+               "did you mean 'synthetic'?");
+  expect_error(parse_with_minimal("terrain: {type: flat, path: x.tif}\n"), "terrain.path", Errc::unknown_key, 7, 23,
+               "unknown key 'path' in a flat terrain");
+}
+
+TEST(Schema, DemPathIsResolvedAgainstTheBaseDirectory) {
+  const auto dir = std::filesystem::temp_directory_path() / "jrads_schema_dem";
+  std::filesystem::create_directories(dir / "dem");
+  std::ofstream(dir / "dem" / "tile.hgt") << "x";
+  const std::string text = std::string(minimal_yaml) + "terrain: {type: dem, path: dem/tile.hgt}\n";
+  const auto out = parse_scenario(text, "test.yaml", dir.string());
+  const Scenario& s = ok(out);
+  const auto* dem = std::get_if<world::DemTerrainParams>(&s.terrain);
+  ASSERT_NE(dem, nullptr);
+  EXPECT_EQ(dem->path, (dir / "dem" / "tile.hgt").string());
+  const auto missing = parse_scenario(std::string(minimal_yaml) + "terrain: {type: dem, path: dem/none.tif}\n",
+                                      "test.yaml", dir.string());
+  expect_error(missing, "terrain.path", Errc::io_error, 7, 28, "no such file");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Schema, AdsbJitterMustBeBelowTheInterval) {
+  expect_error(parse_with_minimal("adsb: {mean_interval_s: 1, jitter_s: 1}\n"), "adsb.jitter_s", Errc::invalid_argument,
+               7, 38, "must be less than mean_interval_s");
+}
+
+// --- sensors --------------------------------------------------------------------------------------------
+
+constexpr std::string_view sites_yaml =
+    "sites:\n"
+    "  - {id: S1, position: [45, 20]}\n"
+    "sensors:\n";  // lines 7-9; sensors start at line 10
+
+TEST(Schema, RadarIsReadWithDefaults) {
+  const auto out = parse_with_minimal(std::string(sites_yaml) +
+                                      "  - {id: R1, type: radar, party: A, site: S1, band: X, scan_period_s: 4,\n"
+                                      "     registration: {azimuth_bias_deg: 0.5}}\n");
+  const Scenario& s = ok(out);
+  ASSERT_EQ(s.sensors.size(), 1U);
+  const auto* r = std::get_if<sensors::RadarParams>(&s.sensors[0]);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->id, "R1");
+  EXPECT_EQ(r->party, "A");
+  EXPECT_EQ(r->band, "X");
+  EXPECT_DOUBLE_EQ(r->scan_period_s, 4.0);
+  EXPECT_DOUBLE_EQ(r->antenna.lat_deg, 45.0);
+  EXPECT_DOUBLE_EQ(r->antenna.height_agl_m, 10.0);
+  EXPECT_DOUBLE_EQ(r->reference_range_m, 100000.0);
+  EXPECT_DOUBLE_EQ(r->registration.azimuth_bias_deg, 0.5);
+}
+
+TEST(Schema, SensorTypeIsRequired) {
+  const auto out = parse_with_minimal(std::string(sites_yaml) + "  - {id: R1, party: A, site: S1}\n");
+  expect_error(out, "sensors[0].type", Errc::missing_key, 10, 5, "missing required key 'type' (radar, iff or adsb_receiver)");
+  const auto typo = parse_with_minimal(std::string(sites_yaml) + "  - {id: R1, type: rader, party: A, site: S1}\n");
+  expect_error(typo, "sensors[0].type", Errc::invalid_argument, 10, 20, "did you mean 'radar'?");
+}
+
+TEST(Schema, KeysOfAnotherSensorTypeAreUnknown) {
+  const auto out = parse_with_minimal(std::string(sites_yaml) + "  - {id: I1, type: iff, party: A, site: S1, band: S}\n");
+  expect_error(out, "sensors[0].band", Errc::unknown_key, 10, 45, "unknown key 'band' in an IFF interrogator; it applies to sensors of type: radar");
+}
+
+TEST(Schema, SensorNeedsExactlyOnePlace) {
+  const auto both = parse_with_minimal(std::string(sites_yaml) +
+                                       "  - {id: R1, type: radar, party: A, site: S1, position: [45, 20]}\n");
+  expect_error(both, "sensors[0].position", Errc::invalid_argument, 10, 57, "give only one of site or position");
+  const auto none = parse_with_minimal(std::string(sites_yaml) + "  - {id: R1, type: radar, party: A}\n");
+  expect_error(none, "sensors[0].site", Errc::missing_key, 10, 5, "needs 'site'");
+}
+
+TEST(Schema, RadarRangesAreChecked) {
+  const auto out = parse_with_minimal(std::string(sites_yaml) +
+                                      "  - id: R1\n"
+                                      "    type: radar\n"
+                                      "    party: A\n"
+                                      "    site: S1\n"
+                                      "    scan_period_s: -3\n"
+                                      "    reference_pd: 1\n"
+                                      "    min_range_m: 5000\n"
+                                      "    max_range_m: 4000\n"
+                                      "    min_elevation_deg: 10\n"
+                                      "    max_elevation_deg: 5\n"
+                                      "    band: Q\n"
+                                      "    start_azimuth_deg: 360\n");
+  expect_error(out, "sensors[0].scan_period_s", Errc::invalid_argument, 14, 20, "allowed: (0, 600]");
+  expect_error(out, "sensors[0].reference_pd", Errc::invalid_argument, 15, 19, "allowed: (0, 1)");
+  expect_error(out, "sensors[0].min_range_m", Errc::invalid_argument, 16, 18, "must be less than max_range_m");
+  expect_error(out, "sensors[0].max_elevation_deg", Errc::invalid_argument, 19, 24, "must be less than max_elevation_deg");
+  expect_error(out, "sensors[0].band", Errc::invalid_argument, 20, 11, "expected one of HF, VHF, UHF, L, S, C, X, Ku, K or Ka");
+  expect_error(out, "sensors[0].start_azimuth_deg", Errc::invalid_argument, 21, 24, "allowed: [0, 360)");
+}
+
+TEST(Schema, RegistrationUnknownKey) {
+  const auto out = parse_with_minimal(std::string(sites_yaml) +
+                                      "  - {id: R1, type: radar, party: A, site: S1, registration: {azimuth_bias: 1}}\n");
+  expect_error(out, "sensors[0].registration.azimuth_bias", Errc::unknown_key, 10, 62, "did you mean 'azimuth_bias_deg'?");
+}
+
+TEST(Schema, IffAndAdsbReceiversAreRead) {
+  const auto out = parse_with_minimal(std::string(sites_yaml) +
+                                      "  - {id: I1, type: iff, party: A, site: S1, p_miss: 0.1}\n"
+                                      "  - {id: X1, type: adsb_receiver, party: B, position: [44, 19], p_receive: 0.9}\n");
+  const Scenario& s = ok(out);
+  ASSERT_EQ(s.sensors.size(), 2U);
+  EXPECT_DOUBLE_EQ(std::get<sensors::IffParams>(s.sensors[0]).p_miss, 0.1);
+  EXPECT_DOUBLE_EQ(std::get<sensors::AdsbReceiverParams>(s.sensors[1]).p_receive, 0.9);
+  EXPECT_EQ(std::get<sensors::AdsbReceiverParams>(s.sensors[1]).party, "B");
+}
+
+// --- traffic ------------------------------------------------------------------------------------------
+
+constexpr std::string_view airway_yaml =
+    "airways:\n"
+    "  - {id: W1, points: [[45, 19], [45.5, 20], [46, 21]]}\n"
+    "flights:\n";  // lines 7-9; flights start at line 10
+
+TEST(Schema, FlightsExpandAlongTheirAirway) {
+  const auto out = parse_with_minimal(
+      std::string(airway_yaml) +
+      "  - {callsign: ABC123, airway: W1, flight_level: 350, speed_mps: 240, start_time_s: 60, icao: 3c65a1, "
+      "squawk: 2471}\n"
+      "  - {callsign: ABC124, id: F2, airway: W1, reverse: true, alt_m: 11000, icao: 3C65A2, adsb_out: false}\n");
+  const Scenario& s = ok(out);
+  ASSERT_EQ(s.world.platforms.size(), 2U);
+  const auto& f1 = s.world.platforms[0];
+  EXPECT_EQ(f1.id, "ABC123");
+  EXPECT_EQ(f1.category, world::Category::civil);
+  EXPECT_EQ(f1.kind, world::PlatformKind::airliner);
+  ASSERT_EQ(f1.route.size(), 3U);
+  EXPECT_NEAR(*f1.route[0].alt_m, 35000 * 0.3048, 1e-9);
+  EXPECT_DOUBLE_EQ(f1.route[2].lon_deg, 21.0);
+  EXPECT_DOUBLE_EQ(f1.route[1].speed_mps, 240.0);
+  EXPECT_DOUBLE_EQ(f1.start_time_s, 60.0);
+  EXPECT_EQ(*f1.transponder.icao, 0x3C65A1U);
+  EXPECT_EQ(*f1.transponder.squawk, 2471);
+  EXPECT_TRUE(f1.transponder.adsb_out);
+  EXPECT_DOUBLE_EQ(f1.rcs_dbsm, 20.0);
+  const auto& f2 = s.world.platforms[1];
+  EXPECT_EQ(f2.id, "F2");
+  EXPECT_DOUBLE_EQ(f2.route[0].lon_deg, 21.0);
+  EXPECT_DOUBLE_EQ(*f2.route[0].alt_m, 11000.0);
+  EXPECT_DOUBLE_EQ(f2.route[0].speed_mps, 230.0);
+  EXPECT_FALSE(f2.transponder.adsb_out);
+  EXPECT_FALSE(f2.transponder.squawk.has_value());
+}
+
+TEST(Schema, BadIcaoAndSquawk) {
+  const auto out = parse_with_minimal(std::string(airway_yaml) +
+                                      "  - {callsign: A1, airway: W1, flight_level: 350, icao: 3C65A, squawk: 2481}\n"
+                                      "  - {callsign: A2, airway: W1, flight_level: 350, icao: 3C65AG, squawk: 12345}\n"
+                                      "  - {callsign: A3, airway: W1, flight_level: 350, icao: 000000, squawk: [1]}\n");
+  expect_error(out, "flights[0].icao", Errc::invalid_argument, 10, 57, "expected an ICAO 24-bit address as 6 hex digits");
+  expect_error(out, "flights[0].squawk", Errc::invalid_argument, 10, 72, "4 octal digits");
+  expect_error(out, "flights[1].icao", Errc::invalid_argument, 11, 57, "got '3C65AG'");
+  expect_error(out, "flights[1].squawk", Errc::invalid_argument, 11, 73, "got '12345'");
+  expect_error(out, "flights[2].icao", Errc::invalid_argument, 12, 57, "000000 is not assignable");
+  expect_error(out, "flights[2].squawk", Errc::invalid_argument, 12, 73, "got a sequence");
+}
+
+TEST(Schema, DuplicateIcaoIsRejected) {
+  const auto out = parse_with_minimal(std::string(airway_yaml) +
+                                      "  - {callsign: A1, airway: W1, flight_level: 350, icao: 3C65A1}\n"
+                                      "  - {callsign: A2, airway: W1, flight_level: 370, icao: 3c65a1}\n");
+  expect_error(out, "flights[1].icao", Errc::duplicate_id, 11, 57, "ICAO address 3C65A1 is already used by flights[0].icao");
+}
+
+TEST(Schema, FlightChecks) {
+  const auto out = parse_with_minimal(std::string(airway_yaml) +
+                                      "  - {callsign: A1, airway: W2, flight_level: 350, icao: 3C65A1}\n"
+                                      "  - {callsign: A2, airway: W1, flight_level: 350, alt_m: 10000, icao: 3C65A2}\n"
+                                      "  - {callsign: A3, airway: W1, icao: 3C65A3}\n"
+                                      "  - {callsign: A4, airway: W1, flight_level: 350, icao: 3C65A4, start_time_s: 600}\n"
+                                      "  - {callsign: a5, airway: W1, flight_level: 350, icao: 3C65A5, kind: fighter}\n");
+  expect_error(out, "flights[0].airway", Errc::dangling_ref, 10, 28, "'W2' is not a defined airway; did you mean 'W1'?");
+  expect_error(out, "flights[1].alt_m", Errc::invalid_argument, 11, 58, "give only one of flight_level or alt_m");
+  expect_error(out, "flights[2].flight_level", Errc::missing_key, 12, 5, "a flight needs 'flight_level'");
+  expect_error(out, "flights[3].start_time_s", Errc::invalid_argument, 13, 79,
+               "start time 600 s is not before the end of the scenario (duration_s = 600)");
+  expect_error(out, "flights[4].callsign", Errc::invalid_argument, 14, 16, "upper-case letters and digits");
+  expect_error(out, "flights[4].kind", Errc::invalid_argument, 14, 71,
+               "expected one of airliner, business_jet, light_aircraft, transport or helicopter");
+}
+
+TEST(Schema, AirwayLegsNeedALength) {
+  const auto out = parse_with_minimal("airways:\n  - {id: W1, points: [[45, 19], [45, 19]]}\n");
+  expect_error(out, "airways[0].points", Errc::invalid_argument, 8, 22, "points 0 and 1 coincide");
+}
+
+TEST(Schema, PlatformIsReadWithKindDefaults) {
+  const auto out = parse_with_minimal(
+      "platforms:\n"
+      "  - id: D1\n"
+      "    category: hostile\n"
+      "    kind: drone\n"
+      "    start_time_s: 10\n"
+      "    agl_m: 150\n"
+      "    route:\n"
+      "      - [45.0, 20.0]\n"
+      "      - {lat_deg: 44.5, lon_deg: 20.0, alt_m: 900, speed_mps: 30}\n"
+      "    transponder: {icao: ABCDEF, adsb_out: true, mode5_equipped: false}\n");
+  const Scenario& s = ok(out);
+  ASSERT_EQ(s.world.platforms.size(), 1U);
+  const auto& p = s.world.platforms[0];
+  EXPECT_EQ(p.category, world::Category::hostile);
+  EXPECT_DOUBLE_EQ(p.rcs_dbsm, -15.0);
+  EXPECT_EQ(p.swerling, 3);
+  EXPECT_DOUBLE_EQ(p.performance.max_turn_rate_dps, 10.0);
+  ASSERT_EQ(p.route.size(), 2U);
+  EXPECT_FALSE(p.route[0].alt_m.has_value());
+  EXPECT_DOUBLE_EQ(*p.route[0].agl_m, 150.0);
+  EXPECT_DOUBLE_EQ(p.route[0].speed_mps, 40.0);
+  EXPECT_DOUBLE_EQ(*p.route[1].alt_m, 900.0);
+  EXPECT_FALSE(p.route[1].agl_m.has_value());
+  EXPECT_DOUBLE_EQ(p.route[1].speed_mps, 30.0);
+  EXPECT_TRUE(p.transponder.adsb_out);
+}
+
+TEST(Schema, PlatformChecks) {
+  const auto out = parse_with_minimal(
+      "platforms:\n"
+      "  - {id: P1, category: friend, kind: fighter, route: [[45, 20], [45, 21]]}\n"
+      "  - {id: P2, category: friend, kind: fighter, alt_m: 5000, route: [[45, 20]]}\n"
+      "  - {id: P3, category: friend, kind: fighter, alt_m: 5000, agl_m: 100, route: [[45, 20], [45, 21]]}\n"
+      "  - {id: P4, category: civil, kind: airliner, alt_m: 5000, route: [[45, 20], [45, 21]], swerling: 2}\n"
+      "  - {id: P5, category: civil, kind: airliner, alt_m: 5000, route: [[45, 20], [45, 21]], spoof: {icao: 3C65A1}}\n"
+      "  - {id: P6, category: friend, kind: fighter, alt_m: 5000, route: [[45, 20], [45, 21]], transponder: {adsb_out: "
+      "true}}\n"
+      "  - {id: P7, category: frend, kind: jet, alt_m: 5000, route: [[45, 20], [45, 20]]}\n");
+  expect_error(out, "platforms[0].route[0]", Errc::missing_key, 8, 55, "takes its height from the platform's 'alt_m' or 'agl_m'");
+  expect_error(out, "platforms[1].route", Errc::invalid_argument, 9, 67, "a route needs at least 2 waypoints, got 1");
+  expect_error(out, "platforms[2].agl_m", Errc::invalid_argument, 10, 67, "give only one of alt_m or agl_m");
+  expect_error(out, "platforms[3].swerling", Errc::invalid_argument, 11, 99, "Swerling case 2 is not modelled; allowed: 0, 1 or 3");
+  expect_error(out, "platforms[4].spoof", Errc::invalid_argument, 12, 96, "only a hostile platform may spoof ADS-B");
+  expect_error(out, "platforms[5].transponder.adsb_out", Errc::missing_key, 13, 113, "ADS-B out needs the transponder's 'icao'");
+  expect_error(out, "platforms[6].category", Errc::invalid_argument, 14, 24, "did you mean 'friend'?");
+  expect_error(out, "platforms[6].kind", Errc::invalid_argument, 14, 37, "expected one of airliner");
+  expect_error(out, "platforms[6].route[1]", Errc::invalid_argument, 14, 73, "same place as the one before");
+}
+
+TEST(Schema, WaypointMapChecks) {
+  const auto out = parse_with_minimal(
+      "platforms:\n"
+      "  - id: P1\n"
+      "    category: hostile\n"
+      "    kind: cruise_missile\n"
+      "    route:\n"
+      "      - {lat_deg: 45, lon_deg: 20, alt_m: 100, agl_m: 50}\n"
+      "      - {lat_deg: 45, lon: 21, agl_m: 50}\n"
+      "      - {lat_deg: 45, lon_deg: 22}\n"
+      "      - {lat_deg: 45, lon_deg: 23, agl_m: 0}\n");
+  expect_error(out, "platforms[0].route[0].agl_m", Errc::invalid_argument, 12, 55, "give only one of alt_m or agl_m");
+  expect_error(out, "platforms[0].route[1].lon", Errc::unknown_key, 13, 23, "did you mean 'lon_deg'?");
+  expect_error(out, "platforms[0].route[1].lon_deg", Errc::missing_key, 13, 9, "missing required key 'lon_deg'");
+  expect_error(out, "platforms[0].route[2].alt_m", Errc::missing_key, 14, 9, "a waypoint needs 'alt_m' or 'agl_m'");
+  expect_error(out, "platforms[0].route[3].agl_m", Errc::invalid_argument, 15, 43, "allowed: (0, 30000]");
+}
+
+TEST(Schema, RaidsGroupHostilesWithACommonStart) {
+  const auto out = parse_with_minimal(
+      "raids:\n"
+      "  - id: R1\n"
+      "    start_time_s: 100\n"
+      "    platforms:\n"
+      "      - {id: H1, kind: cruise_missile, agl_m: 80, route: [[46, 20], [45, 20]]}\n"
+      "      - {id: H2, kind: fighter, start_offset_s: 50, alt_m: 9000, route: [[46, 20], [45, 20]],\n"
+      "         spoof: {icao: 3C65A1, offset_east_m: 10000}}\n");
+  const Scenario& s = ok(out);
+  ASSERT_EQ(s.world.platforms.size(), 2U);
+  EXPECT_EQ(s.world.platforms[0].category, world::Category::hostile);
+  EXPECT_DOUBLE_EQ(s.world.platforms[0].start_time_s, 100.0);
+  EXPECT_DOUBLE_EQ(s.world.platforms[1].start_time_s, 150.0);
+  ASSERT_TRUE(s.world.platforms[1].spoof.has_value());
+  EXPECT_EQ(s.world.platforms[1].spoof->icao, 0x3C65A1U);
+  EXPECT_DOUBLE_EQ(s.world.platforms[1].spoof->offset_east_m, 10000.0);
+}
+
+TEST(Schema, RaidChecks) {
+  const auto out = parse_with_minimal(
+      "raids:\n"
+      "  - id: R1\n"
+      "    start_time_s: 500\n"
+      "    platforms:\n"
+      "      - {id: H1, kind: drone, agl_m: 80, start_offset_s: 100, route: [[46, 20], [45, 20]]}\n"
+      "      - {id: H2, category: friend, kind: drone, agl_m: 80, route: [[46, 20], [45, 20]]}\n"
+      "      - {id: H3, kind: drone, agl_m: 80, start_time_s: 5, route: [[46, 20], [45, 20]]}\n"
+      "  - id: R2\n"
+      "    platforms: []\n");
+  expect_error(out, "raids[0].platforms[0].start_offset_s", Errc::invalid_argument, 11, 58,
+               "start time 600 s is not before the end of the scenario");
+  expect_error(out, "raids[0].platforms[1].category", Errc::invalid_argument, 12, 28, "every platform of a raid is hostile");
+  expect_error(out, "raids[0].platforms[2].start_time_s", Errc::unknown_key, 13, 42,
+               "a raid's platforms start at the raid's start_time_s; use start_offset_s");
+  expect_error(out, "raids[1].start_time_s", Errc::missing_key, 14, 5, "missing required key 'start_time_s'");
+  expect_error(out, "raids[1].platforms", Errc::invalid_argument, 15, 16, "a raid needs at least one platform");
+}
+
+// --- assets and fire units ------------------------------------------------------------------------------
+
+TEST(Schema, DefendedAssetsAndFireUnits) {
+  const auto out = parse_with_minimal(
+      "sites:\n  - {id: S1, position: [45, 20]}\n"
+      "defended_assets:\n  - {id: D1, site: S1, priority: 2}\n"
+      "fire_units:\n  - {id: FU1, party: A, site: S1, type: medium, missiles: 8, notes: [anything, {goes: here}]}\n");
+  const Scenario& s = ok(out);
+  ASSERT_EQ(s.world.defended_assets.size(), 1U);
+  EXPECT_EQ(s.world.defended_assets[0].name, "D1");
+  EXPECT_EQ(s.world.defended_assets[0].priority, 2);
+  EXPECT_DOUBLE_EQ(s.world.defended_assets[0].radius_m, 5000.0);
+  ASSERT_EQ(s.fire_units.size(), 1U);
+  EXPECT_EQ(s.fire_units[0].site, "S1");
+  EXPECT_EQ(s.fire_units[0].party, "A");
+}
+
+TEST(Schema, FireUnitUnknownKeyAndPriorityRange) {
+  const auto out = parse_with_minimal(
+      "sites:\n  - {id: S1, position: [45, 20]}\n"
+      "defended_assets:\n  - {id: D1, site: S1, priority: 11}\n"
+      "fire_units:\n  - {id: FU1, party: A, site: S1, missles: 8}\n");
+  expect_error(out, "defended_assets[0].priority", Errc::invalid_argument, 10, 34, "allowed: [1, 10]");
+  expect_error(out, "fire_units[0].missles", Errc::unknown_key, 12, 35, "did you mean 'missiles'?");
+}
+
+}  // namespace
+}  // namespace jrads::scenario

@@ -1,0 +1,53 @@
+// summary(): the one-screen description of a parsed scenario.
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "jrads/scenario/scenario.hpp"
+
+namespace jrads::scenario {
+namespace {
+
+bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
+
+TEST(Summary, DescribesTheDefaultScenario) {
+  const auto out = parse_scenario(default_scenario_yaml(), "default.yaml");
+  ASSERT_TRUE(out.scenario.has_value());
+  const std::string text = summary(*out.scenario);
+  EXPECT_TRUE(contains(text, "Scenario: Default regional scenario (seed 20260615, 3600 s")) << text;
+  EXPECT_TRUE(contains(text, "KAL  Republic of Kalendria: coordinating")) << text;
+  EXPECT_TRUE(contains(text, "MOR  Morvessa: directing, host")) << text;
+  EXPECT_TRUE(contains(text, "5-year term")) << text;
+  EXPECT_TRUE(contains(text, "base_main  air base")) << text;
+  EXPECT_TRUE(contains(text, "plot 5.0")) << text;
+  EXPECT_TRUE(contains(text, "Terrain: synthetic")) << text;
+  EXPECT_TRUE(contains(text, "radar          7 (KAL 3, MOR 4)")) << text;
+  EXPECT_TRUE(contains(text, "IFF            2 (KAL 1, MOR 1)")) << text;
+  EXPECT_TRUE(contains(text, "ADS-B receiver 3")) << text;
+  EXPECT_TRUE(contains(text, "Defended assets: 3")) << text;
+  EXPECT_TRUE(contains(text, "civil          42")) << text;
+  EXPECT_TRUE(contains(text, "friend         6")) << text;
+  EXPECT_TRUE(contains(text, "cruise_missile 7")) << text;
+  EXPECT_TRUE(contains(text, "Duration: 3600 s (1.0 h)")) << text;
+  int lines = 0;
+  for (const char c : text) lines += c == '\n';
+  EXPECT_LE(lines, 30);  // one screen
+}
+
+TEST(Summary, FlatTerrainAndNoSites) {
+  const auto out = parse_scenario(
+      "name: tiny\nduration_s: 60\n"
+      "parties: [{id: A, name: Alpha, role: coordinating}, {id: B, name: Beta, role: directing, host: true}]\n"
+      "agreement: {signature_date: 2025-01-31, automatic_renewal: false}\n"
+      "terrain: {type: flat, height_m: 120}\n",
+      "tiny.yaml");
+  ASSERT_TRUE(out.scenario.has_value());
+  const std::string text = summary(*out.scenario);
+  EXPECT_TRUE(contains(text, "Sites: none")) << text;
+  EXPECT_TRUE(contains(text, "Terrain: flat at 120 m")) << text;
+  EXPECT_TRUE(contains(text, "no automatic renewal")) << text;
+  EXPECT_TRUE(contains(text, "Platforms: 0")) << text;
+}
+
+}  // namespace
+}  // namespace jrads::scenario

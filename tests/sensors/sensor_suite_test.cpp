@@ -1,0 +1,231 @@
+#include "jrads/sensors/sensor_suite.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <tuple>
+
+#include "jrads/sensors/adsb.hpp"
+#include "jrads/sensors/radar.hpp"
+#include "sensors/fake_world.hpp"
+
+namespace jrads::sensors {
+namespace {
+
+using testing::FakeWorld;
+using testing::point_from;
+
+const Geodetic kCentre{45.0, 20.0, 0.0};
+
+FakeWorld traffic() {
+  FakeWorld world(testing::wall_terrain(45.0, 20.0, 40000.0, 3000.0, 1500.0, 120.0));
+  for (int j = 0; j < 12; ++j) {
+    world::PlatformParams p = testing::target(
+        5.0 + j, j % 4 == 3 ? 3 : 1,
+        j % 3 == 0 ? world::Category::civil : (j % 3 == 1 ? world::Category::friendly : world::Category::hostile));
+    if (p.category == world::Category::civil) {
+      p.transponder.icao = 0x400000 + static_cast<std::uint32_t>(j);
+      p.transponder.squawk = 1000 + j;
+      p.transponder.adsb_out = true;
+    } else if (p.category == world::Category::friendly) {
+      p.transponder.mode5_equipped = true;
+    } else if (j == 5) {
+      p.spoof = world::AdsbSpoof{0x400001, 1001, 3000.0, 1000.0, 8};
+    }
+    const double az = 30.0 * j;
+    world.add(p, point_from(kCentre, az, 20000.0 + 9000.0 * j, 1000.0 + 800.0 * j),
+              Eigen::Vector3d(200.0 * std::cos(az), 200.0 * std::sin(az), 0.0), j == 4 ? 10.0 : 0.0,
+              j == 7 ? 40.0 : 1e9);
+  }
+  return world;
+}
+
+RadarParams radar(const std::string& id, double period_s, double start_az, double clock_s = 0.0) {
+  RadarParams r;
+  r.id = id;
+  r.party = "blue";
+  r.antenna = {45.0, 20.0, 20.0};
+  r.scan_period_s = period_s;
+  r.start_azimuth_deg = start_az;
+  r.clutter_per_scan = 3.0;
+  r.max_range_m = 150000.0;  // the traffic lies within 130 km; shorter profiles build faster
+  r.registration.clock_offset_s = clock_s;
+  return r;
+}
+
+IffParams iff(const std::string& id) {
+  IffParams p;
+  p.id = id;
+  p.party = "blue";
+  p.antenna = {45.0, 20.0, 20.0};
+  p.scan_period_s = 5.0;
+  p.start_azimuth_deg = 45.0;
+  p.p_miss = 0.2;
+  p.p_garble = 0.1;
+  p.max_range_m = 150000.0;
+  return p;
+}
+
+AdsbReceiverParams receiver(const std::string& id, double lat) {
+  AdsbReceiverParams p;
+  p.id = id;
+  p.party = "red";
+  p.antenna = {lat, 20.1, 15.0};
+  p.p_receive = 0.9;
+  p.max_range_m = 150000.0;
+  return p;
+}
+
+using Row = std::tuple<std::int64_t, std::string, int, double, double, double, double, double, double, double, bool,
+                       std::uint32_t, bool, std::uint16_t, int, std::int32_t>;
+
+// Runs a suite over [0, end_s) in windows of window_s and returns its rows in the simulator's
+// order (stable by time, then sensor), with the sensor named by id.
+std::vector<Row> run(const std::vector<SensorParams>& sensors, const FakeWorld& world, double window_s,
+                     std::uint64_t seed = 1, double end_s = 60.0) {
+  SensorSuite suite(sensors, AdsbBroadcastParams{}, world.terrain(), Rng(seed));
+  std::vector<Detection> out;
+  for (double t = 0.0; t < end_s - 1e-9; t += window_s) {
+    suite.observe(SimTime::from_s(t), SimTime::from_s(std::min(t + window_s, end_s)), world, out);
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Detection& a, const Detection& b) {
+    return a.time < b.time || (a.time == b.time && a.sensor < b.sensor);
+  });
+  std::vector<Row> rows;
+  for (const Detection& d : out) {
+    rows.emplace_back(d.time.ns(), suite.sensors()[d.sensor.value()].id, static_cast<int>(d.type), d.range_m,
+                      d.azimuth_deg, d.elevation_deg, d.sigma_range_m, d.pos.lat_deg, d.pos.lon_deg, d.pos.alt_m,
+                      d.has_icao, d.icao, d.has_squawk, d.squawk, static_cast<int>(d.iff), d.truth_index);
+  }
+  return rows;
+}
+
+std::vector<Row> of_sensor(const std::vector<Row>& rows, const std::string& id) {
+  std::vector<Row> out;
+  for (const Row& r : rows) {
+    if (std::get<1>(r) == id) out.push_back(r);
+  }
+  return out;
+}
+
+std::vector<SensorParams> basic() { return {radar("R1", 4.0, 0.0), iff("I1"), receiver("A1", 45.1)}; }
+
+TEST(SensorSuite, ListsItsSensorsWithTheirAntennasOnTheTerrain) {
+  const FakeWorld world = traffic();
+  const SensorSuite suite(basic(), AdsbBroadcastParams{}, world.terrain(), Rng(1));
+  ASSERT_EQ(suite.sensors().size(), 3U);
+  EXPECT_EQ(suite.sensors()[0].id, "R1");
+  EXPECT_EQ(suite.sensors()[0].type, SensorType::radar);
+  EXPECT_EQ(suite.sensors()[1].type, SensorType::iff);
+  EXPECT_EQ(suite.sensors()[2].type, SensorType::adsb);
+  EXPECT_EQ(suite.sensors()[2].party, "red");
+  EXPECT_NEAR(suite.sensors()[0].antenna.alt_m, 140.0, 1e-3);  // 120 m plain + 20 m mast
+  EXPECT_NEAR(suite.sensors()[2].antenna.alt_m, 135.0, 1e-3);
+  EXPECT_NEAR(suite.max_lag_s(), 5.0, 1e-12);  // the IFF's period
+  const SensorSuite late({radar("R9", 4.0, 0.0, -2.5)}, AdsbBroadcastParams{}, world.terrain(), Rng(1));
+  EXPECT_NEAR(late.max_lag_s(), 6.5, 1e-12);
+  EXPECT_EQ(to_string(SensorType::iff), std::string("iff"));
+}
+
+TEST(SensorSuite, ProducesEveryKindOfReport) {
+  const FakeWorld world = traffic();
+  const auto rows = run(basic(), world, 1.0);
+  std::map<std::string, int> n;
+  for (const Row& r : rows) ++n[std::get<1>(r)];
+  EXPECT_GT(n["R1"], 15 * 5);  // 15 scans of ~10 targets + clutter
+  EXPECT_GT(n["I1"], 12 * 3);
+  EXPECT_GT(n["A1"], 60 * 3);
+}
+
+TEST(SensorSuite, SameSeedSameReportsOtherSeedOther) {
+  const FakeWorld world = traffic();
+  const auto a = run(basic(), world, 1.0, 7), b = run(basic(), world, 1.0, 7), c = run(basic(), world, 1.0, 8);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+}
+
+TEST(SensorSuite, ReportsDoNotDependOnTheWindows) {
+  const FakeWorld world = traffic();
+  std::vector<SensorParams> sensors = basic();
+  sensors.emplace_back(radar("R2", 6.0, 90.0, -0.5));
+  const auto a = run(sensors, world, 60.0), b = run(sensors, world, 1.0), c = run(sensors, world, 2.9),
+             d = run(sensors, world, 0.25);
+  ASSERT_GT(a.size(), 300U);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a, c);
+  EXPECT_EQ(a, d);
+}
+
+TEST(SensorSuite, AddingASensorLeavesTheOthersReportsUnchanged) {
+  const FakeWorld world = traffic();
+  const auto alone = run(basic(), world, 2.0);
+  std::vector<SensorParams> more{
+      radar("R2", 6.0, 90.0), receiver("A2", 44.9), radar("R1", 4.0, 0.0), iff("I2"), iff("I1"), receiver("A1", 45.1)};
+  const auto crowd = run(more, world, 2.0);
+  for (const char* id : {"R1", "I1", "A1"}) {
+    EXPECT_FALSE(of_sensor(alone, id).empty()) << id;
+    EXPECT_EQ(of_sensor(alone, id), of_sensor(crowd, id)) << id;
+  }
+}
+
+TEST(SensorSuite, ScansAreReportedInTheWindowInWhichTheyEnd) {
+  const FakeWorld world = traffic();
+  SensorSuite suite({radar("R1", 4.0, 0.0)}, AdsbBroadcastParams{}, world.terrain(), Rng(1));
+  std::vector<Detection> out;
+  suite.observe(SimTime(), SimTime::from_s(3.999), world, out);
+  EXPECT_TRUE(out.empty());
+  suite.observe(SimTime::from_s(3.999), SimTime::from_s(4.001), world, out);
+  ASSERT_FALSE(out.empty());
+  for (const Detection& d : out) EXPECT_LT(d.time, SimTime::from_s(4.0));
+  const std::size_t first = out.size();
+  suite.observe(SimTime::from_s(4.001), SimTime::from_s(8.0), world, out);
+  EXPECT_EQ(out.size(), first);  // scan 1 ends at 8 s: not in [4.001, 8)
+  suite.observe(SimTime::from_s(8.0), SimTime::from_s(8.5), world, out);
+  EXPECT_GT(out.size(), first);
+  for (std::size_t j = first; j < out.size(); ++j) {
+    EXPECT_GE(out[j].time, SimTime::from_s(8.0) - SimTime::from_s(suite.max_lag_s()));
+  }
+}
+
+TEST(SensorSuite, UsesTheDocumentedStreamNames) {
+  const FakeWorld world = traffic();
+  const auto rows = run(basic(), world, 3.0, 5, 40.0);
+  // The radar alone, fed from Rng(5).stream("radar/R1"), gives exactly the suite's R1 rows.
+  const Radar r1(radar("R1", 4.0, 0.0), world.terrain());
+  RngStream rs = Rng(5).stream("radar/R1");
+  std::vector<Detection> own;
+  for (int k = 0; k < 9; ++k) r1.scan(k, world, SensorIndex(0), rs, own);  // scans ending before 40 s
+  const auto suite_r1 = of_sensor(rows, "R1");
+  ASSERT_EQ(own.size(), suite_r1.size());
+  std::stable_sort(own.begin(), own.end(), [](const Detection& a, const Detection& b) { return a.time < b.time; });
+  for (std::size_t j = 0; j < own.size(); ++j) {
+    EXPECT_EQ(own[j].time.ns(), std::get<0>(suite_r1[j]));
+    EXPECT_EQ(own[j].range_m, std::get<3>(suite_r1[j]));
+  }
+  // The ADS-B reports are the messages from "adsb-tx/<platform id>" decoded with "adsb-rx/A1".
+  std::vector<AdsbMessage> msgs;
+  for (std::uint32_t i = 0; i < world.platform_count(); ++i) {
+    const auto& p = world.platform(PlatformIndex(i));
+    if (!broadcasts_adsb(p)) continue;
+    AdsbTransmitter tx(PlatformIndex(i), p, AdsbBroadcastParams{}, Rng(5).stream("adsb-tx/" + p.id));
+    tx.broadcast(SimTime(), SimTime::from_s(40.0), world, msgs);
+  }
+  std::sort(msgs.begin(), msgs.end(), [](const AdsbMessage& a, const AdsbMessage& b) {
+    return a.time < b.time || (a.time == b.time && a.source < b.source);
+  });
+  const AdsbReceiver a1(receiver("A1", 45.1), world.terrain());
+  RngStream ra = Rng(5).stream("adsb-rx/A1");
+  std::vector<Detection> heard;
+  for (const auto& m : msgs) a1.receive(m, SensorIndex(2), ra, heard);
+  const auto suite_a1 = of_sensor(rows, "A1");
+  ASSERT_EQ(heard.size(), suite_a1.size());
+  for (std::size_t j = 0; j < heard.size(); ++j) {
+    EXPECT_EQ(heard[j].time.ns(), std::get<0>(suite_a1[j]));
+    EXPECT_EQ(heard[j].pos.lat_deg, std::get<7>(suite_a1[j]));
+  }
+}
+
+}  // namespace
+}  // namespace jrads::sensors
