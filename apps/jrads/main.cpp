@@ -1,5 +1,7 @@
 // jrads: the command-line program. Thin: parses arguments and wires the modules together.
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -8,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "jrads/scenario/generate.hpp"
 #include "jrads/scenario/scenario.hpp"
 #include "jrads/sim/csv_output.hpp"
 #include "jrads/sim/run_summary.hpp"
@@ -93,6 +96,36 @@ int simulate(const SimRun& run) {
   return 0;
 }
 
+// Writes the generated YAML next to its final name first, so an interrupted run never leaves
+// a half-written scenario under that name.
+int generate(const jrads::scenario::GenerateOptions& options, const std::string& out_path) {
+  auto yaml = jrads::scenario::generate_scenario_yaml(options);
+  if (!yaml) {
+    std::fprintf(stderr, "generate: %s\n", yaml.error().to_string().c_str());
+    return 2;
+  }
+  if (out_path.empty() || out_path == "-") {
+    std::fwrite(yaml->data(), 1, yaml->size(), stdout);
+    return 0;
+  }
+  const std::string tmp = out_path + ".tmp";
+  std::FILE* fp = std::fopen(tmp.c_str(), "wb");
+  if (fp == nullptr) {
+    std::fprintf(stderr, "%s: cannot open for writing: %s\n", tmp.c_str(), std::strerror(errno));
+    return 1;
+  }
+  const bool written = std::fwrite(yaml->data(), 1, yaml->size(), fp) == yaml->size();
+  const bool closed = std::fclose(fp) == 0;
+  std::error_code ec;
+  if (written && closed) std::filesystem::rename(tmp, out_path, ec);
+  if (!written || !closed || ec) {
+    std::fprintf(stderr, "%s: write failed: %s\n", out_path.c_str(), ec ? ec.message().c_str() : std::strerror(errno));
+    std::filesystem::remove(tmp, ec);
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -116,7 +149,20 @@ int main(int argc, char** argv) {
   auto* validate = app.add_subcommand("validate", "Check a scenario file and print its errors or a summary");
   validate->add_option("file", validate_path, "Scenario YAML file")->required();
 
+  jrads::scenario::GenerateOptions gen;
+  std::string gen_out;
+  auto* generate_cmd = app.add_subcommand("generate", "Write a generated load-test scenario (YAML)");
+  generate_cmd->add_option("--aircraft", gen.aircraft, "Aircraft in the air at once (70% civil, 10% friend, 20% hostile)")
+      ->capture_default_str();
+  generate_cmd->add_option("--radars", gen.radars, "Radars, on a jittered grid (plus IFF and ADS-B stations)")
+      ->capture_default_str();
+  generate_cmd->add_option("--seed", gen.seed, "Layout and scenario seed")->capture_default_str();
+  generate_cmd->add_option("--duration-s", gen.duration_s, "Simulated duration in seconds")->capture_default_str();
+  generate_cmd->add_option("--out", gen_out, "Output file (default: standard output)");
+
   CLI11_PARSE(app, argc, argv);
+
+  if (generate_cmd->parsed()) return generate(gen, gen_out);
 
   if (demo->parsed()) return simulate(demo_run);
   if (simulate_cmd->parsed()) return simulate(sim_run);

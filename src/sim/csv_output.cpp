@@ -19,6 +19,27 @@ void append_fixed(std::string& out, double v, int decimals) {
   out.append(buf, r.ptr);
 }
 
+void append_time(std::string& out, SimTime t) {
+  std::int64_t ns = t.ns();
+  if (ns < 0) {
+    out.push_back('-');
+    ns = -ns;  // |SimTime| never reaches INT64_MIN: that is 292 years
+  }
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof buf, ns / 1'000'000'000);
+  out.append(buf, r.ptr);
+  std::int64_t frac = ns % 1'000'000'000;
+  if (frac == 0) return;
+  int digits = 9;
+  while (frac % 10 == 0) {
+    frac /= 10;
+    --digits;
+  }
+  char fbuf[16];
+  std::snprintf(fbuf, sizeof fbuf, ".%0*lld", digits, static_cast<long long>(frac));
+  out.append(fbuf);
+}
+
 void append_icao(std::string& out, std::uint32_t icao) {
   static constexpr char hex[] = "0123456789ABCDEF";
   for (int shift = 20; shift >= 0; shift -= 4) out.push_back(hex[(icao >> shift) & 0xF]);
@@ -111,7 +132,7 @@ void CsvOutput::on_start(const std::vector<sensors::SensorInfo>& sensors, const 
 void CsvOutput::on_truth(SimTime t, std::span<const std::pair<PlatformIndex, world::PlatformState>> samples) {
   std::string& s = truth_->buf;
   for (const auto& [idx, st] : samples) {
-    append_double(s, t.s());
+    append_time(s, t);
     s += ',';
     s += truth_ids_[idx.value()];
     s += ',';
@@ -135,7 +156,7 @@ void CsvOutput::on_detections(std::span<const sensors::Detection> detections) {
   std::string& s = detections_->buf;
   std::string& m = detections_truth_->buf;
   for (const auto& d : detections) {
-    append_double(s, d.time.s());
+    append_time(s, d.time);
     s += ',';
     s += sensor_ids_[d.sensor.value()];
     s += ',';

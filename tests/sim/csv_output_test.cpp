@@ -53,6 +53,21 @@ TEST(CsvFormat, NumbersRoundTripAndCodesArePadded) {
   EXPECT_EQ(s, "0007");
 }
 
+TEST(CsvFormat, TimesAreExactDecimalSeconds) {
+  const auto text = [](SimTime t) {
+    std::string s;
+    append_time(s, t);
+    return s;
+  };
+  EXPECT_EQ(text(SimTime::from_ns(0)), "0");
+  EXPECT_EQ(text(SimTime::from_s(120.0)), "120");
+  EXPECT_EQ(text(SimTime::from_ns(22'591'510)), "0.02259151");
+  EXPECT_EQ(text(SimTime::from_ns(3'600'000'000'001)), "3600.000000001");
+  EXPECT_EQ(text(SimTime::from_ns(-1'500'000'000)), "-1.5");
+  // 0.1 s steps stay exact where a double sum would not.
+  EXPECT_EQ(text(SimTime::from_s(0.1) + SimTime::from_s(0.2)), "0.3");
+}
+
 class CsvRun : public ::testing::Test {
  protected:
   void SetUp() override {

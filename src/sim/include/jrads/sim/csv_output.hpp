@@ -8,6 +8,7 @@
 #include <string>
 
 #include "jrads/core/result.hpp"
+#include "jrads/core/sim_time.hpp"
 #include "jrads/sim/simulation.hpp"
 
 namespace jrads::sim {
@@ -38,6 +39,9 @@ class CsvOutput final : public SimulationSink {
 // Formatting helpers, exposed for tests and for other writers of the same files.
 void append_double(std::string& out, double v);        // shortest round-trip
 void append_fixed(std::string& out, double v, int decimals);
+// Exact decimal seconds from the nanosecond count ("120", "0.02259151"), so times never pick
+// up binary rounding noise such as 120.00000000000001.
+void append_time(std::string& out, SimTime t);
 void append_icao(std::string& out, std::uint32_t icao);  // 6 upper-case hex digits
 void append_squawk(std::string& out, std::uint16_t squawk);  // 4 digits
 
