@@ -180,15 +180,18 @@ ElevationGrid make_synthetic_terrain(const SyntheticTerrainParams& p) {
   return ElevationGrid(p.south_lat_deg, p.west_lon_deg, dlat, dlon, rows, cols, std::move(h));
 }
 
-Result<ElevationGrid> load_dem(const std::string& path) {
+Result<ElevationGrid> load_dem(const std::string& path, std::int64_t max_cells) {
   GDALAllRegister();
+  static const char* const kAllowedDrivers[] = {"GTiff", "SRTMHGT", "DTED", nullptr};
   CPLPushErrorHandler(CPLQuietErrorHandler);  // errors are reported through Result, not stderr
-  auto* ds = static_cast<GDALDataset*>(GDALOpen(path.c_str(), GA_ReadOnly));
+  CPLErrorReset();
+  auto* ds = static_cast<GDALDataset*>(
+      GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, kAllowedDrivers, nullptr, nullptr));
   CPLPopErrorHandler();
-  const Location where{path, 0, 0, 0, ""};
+  const Location where = Location::in_file(path);
   if (ds == nullptr) {
-    return fail(Errc::io_error, "cannot open as a raster (GeoTIFF, SRTM .hgt, DTED): " + std::string(CPLGetLastErrorMsg()),
-                where);
+    return fail(Errc::io_error,
+                "cannot open as a GeoTIFF, SRTM .hgt or DTED raster: " + std::string(CPLGetLastErrorMsg()), where);
   }
   const GDALDatasetUniquePtr guard(ds);
   if (ds->GetRasterCount() < 1) return fail(Errc::parse_error, "raster has no band", where);
@@ -205,16 +208,34 @@ Result<ElevationGrid> load_dem(const std::string& path) {
   const int cols = ds->GetRasterXSize();
   const int rows = ds->GetRasterYSize();
   if (rows < 2 || cols < 2) return fail(Errc::parse_error, "raster is smaller than 2 x 2", where);
-  if (static_cast<double>(rows) * cols > 2.0e8) return fail(Errc::unsupported, "raster larger than 2e8 cells", where);
+  if (static_cast<double>(rows) * cols > static_cast<double>(max_cells)) {
+    return fail(Errc::unsupported,
+                "raster has " + std::to_string(rows) + " x " + std::to_string(cols) + " cells; at most " +
+                    std::to_string(max_cells) + " are read",
+                where);
+  }
+  const double dlon = gt[1];
+  const double dlat = -gt[5];
+  const double west = gt[0] + 0.5 * dlon;
+  const double south = gt[3] - (rows - 0.5) * dlat;
+  const double east = west + (cols - 1) * dlon;
+  const double north = south + (rows - 1) * dlat;
+  // Pixel centres must lie on the globe (tiles whose outer edge touches a pole or the
+  // antimeridian are fine).
+  if (!std::isfinite(west) || !std::isfinite(east) || !std::isfinite(south) || !std::isfinite(north) ||
+      south < -90.0 || north > 90.0 || west < -180.0 || east > 180.0) {
+    return fail(Errc::parse_error, "raster's pixel centres are not all within lat [-90, 90] and lon [-180, 180]",
+                where);
+  }
   GDALRasterBand* band = ds->GetRasterBand(1);
-  std::vector<float> north_up(static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols));
-  if (band->RasterIO(GF_Read, 0, 0, cols, rows, north_up.data(), cols, rows, GDT_Float32, 0, 0) != CE_None) {
+  std::vector<float> heights(static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols));
+  if (band->RasterIO(GF_Read, 0, 0, cols, rows, heights.data(), cols, rows, GDT_Float32, 0, 0, nullptr) != CE_None) {
     return fail(Errc::io_error, "cannot read band 1: " + std::string(CPLGetLastErrorMsg()), where);
   }
   int has_nodata = 0;
   const double nodata = band->GetNoDataValue(&has_nodata);
   std::size_t valid = 0;
-  for (float& v : north_up) {
+  for (float& v : heights) {
     if ((has_nodata != 0 && v == static_cast<float>(nodata)) || !std::isfinite(v) || v < -1000.0F || v > 9000.0F) {
       v = 0.0F;  // voids become sea level: a documented, visible simplification
     } else {
@@ -222,18 +243,13 @@ Result<ElevationGrid> load_dem(const std::string& path) {
     }
   }
   if (valid == 0) return fail(Errc::parse_error, "raster has no valid height", where);
-  // GDAL rows run north to south; the grid's row 0 is the south edge. Pixel centres: the
-  // geotransform gives the outer corner, so shift half a pixel.
-  std::vector<float> south_up(north_up.size());
-  for (int r = 0; r < rows; ++r) {
-    std::copy_n(north_up.begin() + static_cast<std::ptrdiff_t>(r) * cols, cols,
-                south_up.begin() + static_cast<std::ptrdiff_t>(rows - 1 - r) * cols);
+  // GDAL rows run north to south; the grid's row 0 is the south edge: flip in place.
+  for (int r = 0; r < rows / 2; ++r) {
+    std::swap_ranges(heights.begin() + static_cast<std::ptrdiff_t>(r) * cols,
+                     heights.begin() + static_cast<std::ptrdiff_t>(r + 1) * cols,
+                     heights.begin() + static_cast<std::ptrdiff_t>(rows - 1 - r) * cols);
   }
-  const double dlon = gt[1];
-  const double dlat = -gt[5];
-  const double west = gt[0] + 0.5 * dlon;
-  const double south = gt[3] - (rows - 0.5) * dlat;
-  return ElevationGrid(south, west, dlat, dlon, rows, cols, std::move(south_up));
+  return ElevationGrid(south, west, dlat, dlon, rows, cols, std::move(heights));
 }
 
 Result<ElevationGrid> make_terrain(const TerrainParams& params) {

@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <filesystem>
+#include <limits>
+#include <vector>
 
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
@@ -137,6 +139,89 @@ TEST(Dem, MissingOrForeignFilesAreClearErrors) {
   ASSERT_FALSE(projected);
   EXPECT_NE(projected.error().message.find("projected"), std::string::npos);
   std::filesystem::remove(utm);
+}
+
+// Writes a small geographic raster with the given driver; returns false if GDAL refused.
+bool write_raster(const char* driver, const std::filesystem::path& path, int rows, int cols, const double gt[6],
+                  float value) {
+  GDALAllRegister();
+  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver);
+  if (drv == nullptr) return false;
+  GDALDataset* mem = GetGDALDriverManager()->GetDriverByName("MEM")->Create("", cols, rows, 1, GDT_Float32, nullptr);
+  mem->SetGeoTransform(const_cast<double*>(gt));
+  OGRSpatialReference srs;
+  srs.importFromEPSG(4326);
+  mem->SetSpatialRef(&srs);
+  std::vector<float> data(static_cast<std::size_t>(rows) * cols, value);
+  const bool wrote =
+      mem->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, cols, rows, data.data(), cols, rows, GDT_Float32, 0, 0) == CE_None;
+  GDALDataset* out = drv->CreateCopy(path.c_str(), mem, FALSE, nullptr, nullptr, nullptr);
+  GDALClose(mem);
+  if (out == nullptr) return false;
+  GDALClose(out);
+  return wrote;
+}
+
+TEST(Dem, DtedTileLoads) {
+  const auto path = temp_path(".dt0");
+  // A DTED level 0 tile: 1 degree, 121 x 121 posts, corner posts on whole degrees.
+  const double gt[6] = {20.0 - 1.0 / 240, 1.0 / 120, 0.0, 46.0 + 1.0 / 240, 0.0, -1.0 / 120};
+  ASSERT_TRUE(write_raster("DTED", path, 121, 121, gt, 1234.0F));
+  const auto grid = load_dem(path.string());
+  ASSERT_TRUE(grid) << grid.error().to_string();
+  EXPECT_NEAR(grid->height_m(45.5, 20.5), 1234.0, 1e-3);
+  EXPECT_NEAR(grid->south_lat_deg(), 45.0, 1e-6);
+  EXPECT_NEAR(grid->west_lon_deg(), 20.0, 1e-6);
+  std::filesystem::remove(path);
+}
+
+TEST(Dem, HostileRastersAreRefusedWithTheReason) {
+  const double gt[6] = {20.0, 0.01, 0.0, 45.05, 0.0, -0.01};
+  // A format GDAL reads but we do not accept (an ASCII grid could as well be a VRT pointing
+  // at any file on the machine).
+  const auto asc = temp_path(".asc");
+  ASSERT_TRUE(write_raster("AAIGrid", asc, 4, 4, gt, 100.0F));
+  const auto other_format = load_dem(asc.string());
+  ASSERT_FALSE(other_format);
+  EXPECT_NE(other_format.error().message.find("GeoTIFF, SRTM .hgt or DTED"), std::string::npos)
+      << other_format.error().message;
+  std::filesystem::remove(asc);
+  std::filesystem::remove(asc.string() + ".aux.xml");
+  std::filesystem::remove(temp_path(".prj"));
+
+  // A GeoTIFF cut short.
+  const auto whole = temp_path("_whole.tif");
+  ASSERT_TRUE(write_raster("GTiff", whole, 16, 16, gt, 100.0F));
+  const auto cut = temp_path("_cut.tif");
+  std::filesystem::copy_file(whole, cut, std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::resize_file(cut, 200);
+  const auto truncated = load_dem(cut.string());
+  ASSERT_FALSE(truncated);
+  EXPECT_EQ(truncated.error().where.file, cut.string());
+
+  // More cells than the caller allows.
+  const auto too_big = load_dem(whole.string(), 100);
+  ASSERT_FALSE(too_big);
+  EXPECT_NE(too_big.error().message.find("16 x 16 cells; at most 100"), std::string::npos) << too_big.error().message;
+  std::filesystem::remove(whole);
+  std::filesystem::remove(cut);
+
+  // Pixel centres off the globe.
+  const auto off = temp_path("_off.tif");
+  const double beyond_pole[6] = {20.0, 0.5, 0.0, 95.0, 0.0, -0.5};
+  ASSERT_TRUE(write_raster("GTiff", off, 4, 4, beyond_pole, 100.0F));
+  const auto off_globe = load_dem(off.string());
+  ASSERT_FALSE(off_globe);
+  EXPECT_NE(off_globe.error().message.find("lat [-90, 90]"), std::string::npos) << off_globe.error().message;
+  std::filesystem::remove(off);
+
+  // Nothing but voids.
+  const auto voids = temp_path("_void.tif");
+  ASSERT_TRUE(write_raster("GTiff", voids, 4, 4, gt, std::numeric_limits<float>::quiet_NaN()));
+  const auto no_height = load_dem(voids.string());
+  ASSERT_FALSE(no_height);
+  EXPECT_NE(no_height.error().message.find("no valid height"), std::string::npos);
+  std::filesystem::remove(voids);
 }
 
 }  // namespace

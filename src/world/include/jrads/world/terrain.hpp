@@ -91,9 +91,12 @@ struct FlatTerrainParams {
 using TerrainParams = std::variant<FlatTerrainParams, SyntheticTerrainParams, DemTerrainParams>;
 
 [[nodiscard]] ElevationGrid make_synthetic_terrain(const SyntheticTerrainParams& params);
-// Reads band 1 of a GDAL raster; errors name the file and the problem (missing file,
-// projected coordinates, no data everywhere).
-[[nodiscard]] Result<ElevationGrid> load_dem(const std::string& path);
+// Reads band 1 of a geographic (lat/lon) GeoTIFF, SRTM .hgt or DTED file through GDAL; other
+// formats are refused (a VRT could point anywhere). Errors name the file and the problem
+// (missing file, other format, projected or rotated grid, bounds off the globe, more than
+// max_cells cells, no valid height). Heights outside [-1000, 9000] m and nodata become 0 m.
+inline constexpr std::int64_t kMaxDemCells = 100'000'000;  // 400 MB of floats
+[[nodiscard]] Result<ElevationGrid> load_dem(const std::string& path, std::int64_t max_cells = kMaxDemCells);
 [[nodiscard]] Result<ElevationGrid> make_terrain(const TerrainParams& params);
 
 }  // namespace jrads::world
