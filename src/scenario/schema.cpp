@@ -33,7 +33,8 @@ const Range speed_range{0.0, 2000.0, true};
 const Range time_range{0.0, max_time_s};
 const Range probability{0.0, 1.0};
 const Range k_factor_range{0.0, 10.0, true};
-const Range scan_period_range{0.0, 600.0, true};
+// 1 ms at least: the scan must be many nanoseconds long for the beam timing to mean anything.
+const Range scan_period_range{0.001, 600.0};
 const Range azimuth_range{0.0, 360.0, false, true};
 const Range sensor_range_m{0.0, 2.0e6, true};
 const Range antenna_agl_range{0.0, 1000.0};
@@ -760,8 +761,16 @@ void Walker::radar(MapReader& m) {
   m.number("scan_period_s", r.scan_period_s, scan_period_range);
   m.number("start_azimuth_deg", r.start_azimuth_deg, azimuth_range);
   m.number("reference_range_m", r.reference_range_m, sensor_range_m);
-  m.number("reference_pd", r.reference_pd, Range{0.0, 1.0, true, true});
-  m.number("pfa", r.pfa, Range{1e-15, 0.1});
+  const bool pd_ok = m.number("reference_pd", r.reference_pd, Range{0.0, 1.0, true, true});
+  const bool pfa_ok = m.number("pfa", r.pfa, Range{1e-15, 0.1});
+  // The reference SNR is ln(pfa)/ln(pd) - 1: a detection probability at or below the false
+  // alarm probability would need zero or negative signal.
+  if (pd_ok && pfa_ok && r.reference_pd <= r.pfa) {
+    const char* key = m.has("reference_pd") ? "reference_pd" : "pfa";
+    d_.report(Errc::invalid_argument, *m.find(key), m.path(key),
+              "reference_pd (" + number_text(r.reference_pd) + ") must be greater than pfa (" + number_text(r.pfa) +
+                  ")");
+  }
   const bool max_ok = !m.has("max_range_m") || m.number("max_range_m", r.max_range_m, sensor_range_m);
   const bool min_ok = !m.has("min_range_m") || m.number("min_range_m", r.min_range_m, Range{0.0, 1.0e6});
   if (max_ok && min_ok && r.min_range_m >= r.max_range_m) {

@@ -377,12 +377,22 @@ TEST(Schema, RadarRangesAreChecked) {
                                       "    max_elevation_deg: 5\n"
                                       "    band: Q\n"
                                       "    start_azimuth_deg: 360\n");
-  expect_error(out, "sensors[0].scan_period_s", Errc::invalid_argument, 14, 20, "allowed: (0, 600]");
+  expect_error(out, "sensors[0].scan_period_s", Errc::invalid_argument, 14, 20, "allowed: [0.001, 600]");
   expect_error(out, "sensors[0].reference_pd", Errc::invalid_argument, 15, 19, "allowed: (0, 1)");
   expect_error(out, "sensors[0].min_range_m", Errc::invalid_argument, 16, 18, "must be less than max_range_m");
   expect_error(out, "sensors[0].max_elevation_deg", Errc::invalid_argument, 19, 24, "must be less than max_elevation_deg");
   expect_error(out, "sensors[0].band", Errc::invalid_argument, 20, 11, "expected one of HF, VHF, UHF, L, S, C, X, Ku, K or Ka");
   expect_error(out, "sensors[0].start_azimuth_deg", Errc::invalid_argument, 21, 24, "allowed: [0, 360)");
+}
+
+TEST(Schema, ReferencePdMustExceedPfaAndScansLastAMillisecond) {
+  const auto out = parse_with_minimal(std::string(sites_yaml) +
+                                      "  - {id: R1, type: radar, party: A, site: S1, pfa: 0.1, reference_pd: 0.05}\n"
+                                      "  - {id: R2, type: radar, party: A, site: S1, scan_period_s: 1e-10}\n"
+                                      "  - {id: I1, type: iff, party: A, site: S1, scan_period_s: 0.0001}\n");
+  expect_error(out, "sensors[0].reference_pd", Errc::invalid_argument, 10, 71, "must be greater than pfa (0.1)");
+  expect_error(out, "sensors[1].scan_period_s", Errc::invalid_argument, 11, 62, "allowed: [0.001, 600]");
+  expect_error(out, "sensors[2].scan_period_s", Errc::invalid_argument, 12, 60, "allowed: [0.001, 600]");
 }
 
 TEST(Schema, RegistrationUnknownKey) {
