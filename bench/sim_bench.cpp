@@ -1,8 +1,11 @@
-// Whole-simulation throughput: the embedded default scenario (one simulated hour) through
-// world and sensors, with the output kept in memory (no disk), on one core.
+// Whole-simulation throughput, one core, output counted in memory (no disk):
+// - the embedded default scenario (one simulated hour);
+// - the generated large case of the issue: 2,000 aircraft, 20 radars, one hour, with terrain
+//   (`jrads generate --aircraft 2000 --radars 20 --seed 1`).
 #include <benchmark/benchmark.h>
 
 #include "jrads/core/log.hpp"
+#include "jrads/scenario/generate.hpp"
 #include "jrads/scenario/scenario.hpp"
 #include "jrads/sim/run_summary.hpp"
 #include "jrads/sim/simulation.hpp"
@@ -23,15 +26,13 @@ class CountingSink final : public jrads::sim::SimulationSink {
   std::int64_t truth = 0, detections = 0;
 };
 
-void BM_SimulateDefaultScenario(benchmark::State& state) {
-  jrads::silence_logs();
-  auto parsed = jrads::scenario::parse_scenario(jrads::scenario::default_scenario_yaml(), "default");
-  if (!parsed.scenario) {
-    state.SkipWithError("default scenario does not parse");
+// Simulates sc once per iteration (terrain built outside the timed loop).
+void simulate_scenario(benchmark::State& state, const jrads::scenario::Scenario& sc) {
+  auto terrain = jrads::world::make_terrain(sc.terrain);
+  if (!terrain) {
+    state.SkipWithError("terrain cannot be built");
     return;
   }
-  const auto& sc = *parsed.scenario;
-  auto terrain = jrads::world::make_terrain(sc.terrain);
   double simulated_s = 0;
   CountingSink sink;
   for (auto _ : state) {
@@ -45,7 +46,40 @@ void BM_SimulateDefaultScenario(benchmark::State& state) {
   }
   state.counters["sim_s_per_wall_s"] = benchmark::Counter(simulated_s, benchmark::Counter::kIsRate);
   state.counters["detections"] = static_cast<double>(sink.detections) / static_cast<double>(state.iterations());
+  state.counters["truth_rows"] = static_cast<double>(sink.truth) / static_cast<double>(state.iterations());
+}
+
+void BM_SimulateDefaultScenario(benchmark::State& state) {
+  jrads::silence_logs();
+  auto parsed = jrads::scenario::parse_scenario(jrads::scenario::default_scenario_yaml(), "default");
+  if (!parsed.scenario) {
+    state.SkipWithError("default scenario does not parse");
+    return;
+  }
+  simulate_scenario(state, *parsed.scenario);
 }
 BENCHMARK(BM_SimulateDefaultScenario)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_SimulateLargeCase(benchmark::State& state) {
+  jrads::silence_logs();
+  jrads::scenario::GenerateOptions options;
+  options.aircraft = static_cast<int>(state.range(0));
+  options.radars = static_cast<int>(state.range(1));
+  options.seed = 1;
+  const auto yaml = jrads::scenario::generate_scenario_yaml(options);
+  auto parsed = jrads::scenario::parse_scenario(yaml ? *yaml : std::string(), "generated");
+  if (!parsed.scenario) {
+    state.SkipWithError("generated scenario does not parse");
+    return;
+  }
+  simulate_scenario(state, *parsed.scenario);
+}
+// One iteration: a run takes tens of seconds.
+BENCHMARK(BM_SimulateLargeCase)
+    ->ArgNames({"aircraft", "radars"})
+    ->Args({2000, 20})
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime();
 
 }  // namespace

@@ -16,7 +16,8 @@ jrads::world::WorldParams random_traffic(int n, double duration_s) {
   params.duration_s = duration_s;
   for (int i = 0; i < n; ++i) {
     PlatformParams p;
-    p.id = "P" + std::to_string(i);
+    p.id = std::to_string(i);
+    p.id.insert(0, 1, 'P');  // not "P" + ...: g++ 12 warns falsely (-Wrestrict) on that form
     for (int k = 0; k < 4; ++k) {
       Waypoint w;
       w.lat_deg = rng.uniform(43.5, 46.5);

@@ -102,7 +102,7 @@ int generate(const jrads::scenario::GenerateOptions& options, const std::string&
   auto yaml = jrads::scenario::generate_scenario_yaml(options);
   if (!yaml) {
     std::fprintf(stderr, "generate: %s\n", yaml.error().to_string().c_str());
-    return 2;
+    return 1;
   }
   if (out_path.empty() || out_path == "-") {
     std::fwrite(yaml->data(), 1, yaml->size(), stdout);

@@ -209,6 +209,9 @@ class Walker {
   void adsb(const YAML::Node& n);
   void sensors(const YAML::Node& n);
   void antenna(MapReader& m, sensors::AntennaSite& a);
+  // id, party and antenna: what every sensor type has.
+  template <class SensorParamsT>
+  void sensor_identity(MapReader& m, SensorParamsT& r);
   void radar(MapReader& m);
   void iff(MapReader& m);
   void adsb_receiver(MapReader& m);
@@ -710,6 +713,15 @@ void Walker::antenna(MapReader& m, sensors::AntennaSite& a) {
   m.number("height_agl_m", a.height_agl_m, antenna_agl_range);
 }
 
+template <class SensorParamsT>
+void Walker::sensor_identity(MapReader& m, SensorParamsT& r) {
+  r.id = read_defined_id(m, "sensor");
+  if (m.require("party", "the id of a party")) {
+    if (const auto* p = read_ref(m, "party", parties_, "party")) r.party = s_.parties[*p].id;
+  }
+  antenna(m, r.antenna);
+}
+
 void Walker::sensors(const YAML::Node& n) {
   for_each_item(d_, n, "sensors", "sensors", [&](const YAML::Node& item, const std::string& path, std::size_t) {
     if (!item.IsMap()) {
@@ -750,11 +762,7 @@ void Walker::sensors(const YAML::Node& n) {
 
 void Walker::radar(MapReader& m) {
   sensors::RadarParams r;
-  r.id = read_defined_id(m, "sensor");
-  if (m.require("party", "the id of a party")) {
-    if (const auto* p = read_ref(m, "party", parties_, "party")) r.party = s_.parties[*p].id;
-  }
-  antenna(m, r.antenna);
+  sensor_identity(m, r);
   if (const YAML::Node* b = m.find("band")) {
     if (const auto i = read_choice(d_, *b, m.path("band"), bands)) r.band = std::string(bands[*i]);
   }
@@ -805,11 +813,7 @@ void Walker::radar(MapReader& m) {
 
 void Walker::iff(MapReader& m) {
   sensors::IffParams r;
-  r.id = read_defined_id(m, "sensor");
-  if (m.require("party", "the id of a party")) {
-    if (const auto* p = read_ref(m, "party", parties_, "party")) r.party = s_.parties[*p].id;
-  }
-  antenna(m, r.antenna);
+  sensor_identity(m, r);
   m.number("scan_period_s", r.scan_period_s, scan_period_range);
   m.number("start_azimuth_deg", r.start_azimuth_deg, azimuth_range);
   m.number("max_range_m", r.max_range_m, sensor_range_m);
@@ -824,11 +828,7 @@ void Walker::iff(MapReader& m) {
 
 void Walker::adsb_receiver(MapReader& m) {
   sensors::AdsbReceiverParams r;
-  r.id = read_defined_id(m, "sensor");
-  if (m.require("party", "the id of a party")) {
-    if (const auto* p = read_ref(m, "party", parties_, "party")) r.party = s_.parties[*p].id;
-  }
-  antenna(m, r.antenna);
+  sensor_identity(m, r);
   m.number("max_range_m", r.max_range_m, sensor_range_m);
   m.number("p_receive", r.p_receive, probability);
   m.number("k_factor", r.k_factor, k_factor_range);
