@@ -126,14 +126,15 @@ void BM_RadarScan(benchmark::State& state) {
   p.id = "R1";
   p.antenna = {kLat, kLon, 20.0};
   p.scan_period_s = 10.0;
-  const jrads::sensors::Radar radar(p, world.terrain());
+  jrads::sensors::Radar radar(p, world.terrain());
   RngStream rng = jrads::Rng(5).stream("radar/R1");
   std::vector<jrads::sensors::Detection> out;
   std::int64_t k = 0;
   std::size_t reports = 0;
   for (auto _ : state) {
     out.clear();
-    radar.scan(1 + (k++ % 11), world, jrads::SensorIndex(0), rng, out);  // scans within the history
+    // Scans within the history; each wrap back to scan 1 drops the cells kept for the next scan.
+    radar.scan(1 + (k++ % 11), world, jrads::SensorIndex(0), rng, out);
     reports += out.size();
   }
   state.counters["reports_per_scan"] = static_cast<double>(reports) / static_cast<double>(state.iterations());
@@ -152,7 +153,7 @@ void BM_RadarTheatreScans(benchmark::State& state) {
   p.id = "R1";
   p.antenna = {kLat, kLon, 20.0};
   p.scan_period_s = 10.0;
-  const jrads::sensors::Radar radar(p, world.terrain());
+  jrads::sensors::Radar radar(p, world.terrain());
   RngStream rng = jrads::Rng(5).stream("radar/R1");
   std::vector<jrads::sensors::Detection> out;
   std::size_t reports = 0;

@@ -692,7 +692,7 @@ void Walker::adsb(const YAML::Node& n) {
   MapReader m(d_, n, "adsb", adsb_keys, "the ADS-B broadcast settings");
   if (!m.is_map()) return;
   auto& a = s_.adsb;
-  const bool mean_ok = !m.has("mean_interval_s") || m.number("mean_interval_s", a.mean_interval_s, Range{0.0, 60.0, true});
+  const bool mean_ok = !m.has("mean_interval_s") || m.number("mean_interval_s", a.mean_interval_s, Range{0.001, 60.0});
   const bool jitter_ok = m.has("jitter_s") && m.number("jitter_s", a.jitter_s, Range{0.0, 30.0});
   m.number("sigma_alt_m", a.sigma_alt_m, Range{0.0, 1000.0});
   if (mean_ok && jitter_ok && a.jitter_s >= a.mean_interval_s) {

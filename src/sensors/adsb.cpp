@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 
 #include "jrads/core/result.hpp"
 #include "jrads/core/units.hpp"
@@ -55,6 +56,7 @@ SimTime AdsbTransmitter::draw_interval() noexcept {
 }
 
 void AdsbTransmitter::broadcast(SimTime t0, SimTime t1, const world::WorldView& world, std::vector<AdsbMessage>& out) {
+  if (finished_) return;
   for (; next_ < t1; next_ += draw_interval()) {
     // The same draws for every squitter, sent or not, keep the stream aligned.
     const double east_err = rng_.normal(0.0, sigma_pos_m_);
@@ -62,7 +64,14 @@ void AdsbTransmitter::broadcast(SimTime t0, SimTime t1, const world::WorldView& 
     const double alt_err = rng_.normal(0.0, params_.sigma_alt_m);
     if (next_ < t0) continue;
     const std::optional<world::PlatformState> s = world.state_at(source_, next_);
-    if (!s) continue;
+    if (!s) {
+      // Gone for good (not merely not yet there): nothing more to send, nor to draw for.
+      if (!world.alive_during(source_, next_, SimTime::from_ns(std::numeric_limits<std::int64_t>::max()))) {
+        finished_ = true;
+        return;
+      }
+      continue;
+    }
     Geodetic base = s->pos;
     if (spoof_ && (offset_east_m_ != 0.0 || offset_north_m_ != 0.0)) {
       // The offset is a horizontal displacement in the tangent plane at the true position,
@@ -81,8 +90,7 @@ void AdsbTransmitter::broadcast(SimTime t0, SimTime t1, const world::WorldView& 
     m.reported.lon_deg =
         base.lon_deg +
         units::deg_from_rad(east_err / (radii.prime_vertical_m * std::cos(units::rad_from_deg(base.lat_deg))));
-    if (m.reported.lon_deg >= 180.0) m.reported.lon_deg -= 360.0;
-    if (m.reported.lon_deg < -180.0) m.reported.lon_deg += 360.0;
+    m.reported.lon_deg = wrap_180(m.reported.lon_deg);
     m.reported.alt_m = base.alt_m + alt_err;
     m.sigma_pos_m = sigma_pos_m_;
     m.has_icao = has_icao_;

@@ -112,7 +112,13 @@ HorizonProfile::HorizonProfile(const Geodetic& antenna, const world::ElevationGr
       const double f = knot_b > knot_a ? static_cast<double>(k - knot_a) / static_cast<double>(knot_b - knot_a) : 0.0;
       const double lat = lat_a + f * (lat_b - lat_a);
       double lon = lon_a + f * (lon_b - lon_a);
-      if (lon >= 180.0) lon -= 360.0;
+      // The interpolation runs on across the antimeridian either way; terrain grids use
+      // [-180, 180) (as wrap_180 does; two branches suffice here: |lon| < 540).
+      if (lon >= 180.0) {
+        lon -= 360.0;
+      } else if (lon < -180.0) {
+        lon += 360.0;
+      }
       const double rp = eff_earth_m_ + terrain.height_m(lat, lon);
       const double t = (rp * cos_eff[k] - ra) / (rp * sin_eff[k]);
       if (t > running) {

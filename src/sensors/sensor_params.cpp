@@ -22,12 +22,15 @@ class Checker {
   void positive(const char* key, double v) { in(key, v, 0.0, true, HUGE_VAL, true); }
   void non_negative(const char* key, double v) { in(key, v, 0.0, false, HUGE_VAL, true); }
   void probability(const char* key, double v) { in(key, v, 0.0, false, 1.0, false); }
+  // A period kept in integer nanoseconds: at least 1 ms (so that it cannot round to 0), at
+  // most a day (so that scan times stay far from overflow).
+  void period(const char* key, double v) { in(key, v, 1e-3, false, 86400.0, false); }
   void check(bool ok, const char* key, const std::string& message) {
     if (!error_ && !ok) fail_with(key, message);
   }
   void site(const AntennaSite& a) {
     in("antenna.lat_deg", a.lat_deg, -90.0, false, 90.0, false);
-    in("antenna.lon_deg", a.lon_deg, -180.0, false, 360.0, true);
+    in("antenna.lon_deg", a.lon_deg, -180.0, false, 180.0, false);
     in("antenna.height_agl_m", a.height_agl_m, -1000.0, false, 1.0e5, false);
   }
   [[nodiscard]] Result<void> result() const {
@@ -46,7 +49,7 @@ class Checker {
 Result<void> check(const RadarParams& r) {
   Checker c("radar " + r.id);
   c.site(r.antenna);
-  c.positive("scan_period_s", r.scan_period_s);
+  c.period("scan_period_s", r.scan_period_s);
   c.in("start_azimuth_deg", r.start_azimuth_deg, -1e6, false, 1e6, false);
   c.positive("reference_range_m", r.reference_range_m);
   c.in("reference_pd", r.reference_pd, 0.0, true, 1.0, true);
@@ -75,7 +78,7 @@ Result<void> check(const RadarParams& r) {
 Result<void> check(const IffParams& r) {
   Checker c("IFF " + r.id);
   c.site(r.antenna);
-  c.positive("scan_period_s", r.scan_period_s);
+  c.period("scan_period_s", r.scan_period_s);
   c.in("start_azimuth_deg", r.start_azimuth_deg, -1e6, false, 1e6, false);
   c.positive("max_range_m", r.max_range_m);
   c.probability("p_miss", r.p_miss);
@@ -104,7 +107,7 @@ Result<void> validate(const SensorParams& params) {
 
 Result<void> validate(const AdsbBroadcastParams& p) {
   Checker c("ADS-B broadcast");
-  c.positive("mean_interval_s", p.mean_interval_s);
+  c.period("mean_interval_s", p.mean_interval_s);
   c.non_negative("jitter_s", p.jitter_s);
   c.check(p.jitter_s < p.mean_interval_s, "jitter_s", "jitter_s must be less than mean_interval_s");
   c.non_negative("sigma_alt_m", p.sigma_alt_m);

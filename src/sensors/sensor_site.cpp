@@ -7,7 +7,8 @@
 namespace jrads::sensors {
 
 Geodetic resolve_antenna(const AntennaSite& site, const world::ElevationGrid& terrain) noexcept {
-  return Geodetic{site.lat_deg, site.lon_deg, terrain.height_m(site.lat_deg, site.lon_deg) + site.height_agl_m};
+  const double lon_deg = wrap_180(site.lon_deg);
+  return Geodetic{site.lat_deg, lon_deg, terrain.height_m(site.lat_deg, lon_deg) + site.height_agl_m};
 }
 
 double wrap_360(double deg) noexcept {
@@ -15,6 +16,12 @@ double wrap_360(double deg) noexcept {
   if (a < 0.0) a += 360.0;
   // fmod of a tiny negative number plus 360 rounds to exactly 360.
   return a >= 360.0 ? 0.0 : a;
+}
+
+double wrap_180(double deg) noexcept {
+  // Exact (no change) for angles already in range, unlike a shift by 180 and back.
+  const double a = deg - 360.0 * std::floor((deg + 180.0) / 360.0);
+  return a >= 180.0 ? a - 360.0 : (a < -180.0 ? a + 360.0 : a);  // rounding at the edges
 }
 
 double azimuth_deg_of(const Enu& p) noexcept {

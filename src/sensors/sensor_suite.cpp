@@ -1,6 +1,7 @@
 #include "jrads/sensors/sensor_suite.hpp"
 
 #include <algorithm>
+#include <set>
 #include <string>
 #include <type_traits>
 
@@ -38,6 +39,14 @@ void run_scans(Scanning<S>& s, bool first, SimTime t0, SimTime t1, const world::
   }
 }
 
+// Invalid parameters here are the caller's bug (the scenario reader reports them, with their
+// place in the file, through the same validate()): abort with the reason.
+void require(const Result<void>& checked, SourceLocation where = SourceLocation::current()) {
+  if (checked) return;
+  const std::string what = "sensor parameters pass validate(); " + checked.error().to_string();
+  assert_fail(what.c_str(), where);
+}
+
 }  // namespace
 
 struct SensorSuite::Impl {
@@ -57,6 +66,16 @@ SensorSuite::SensorSuite(std::vector<SensorParams> sensors, AdsbBroadcastParams 
                          const world::ElevationGrid& terrain, const Rng& rng)
     : impl_(std::make_unique<Impl>(Impl{rng, adsb, {}, {}, {}, {}, {}, {}, false, SimTime()})) {
   Impl& m = *impl_;
+  require(validate(adsb));
+  std::set<std::string> ids;
+  for (const SensorParams& p : sensors) {
+    require(validate(p));
+    const std::string& id = std::visit([](const auto& q) -> const std::string& { return q.id; }, p);
+    if (!ids.insert(id).second) {
+      const std::string what = "sensor ids are unique; '" + id + "' is used twice";
+      assert_fail(what.c_str(), SourceLocation::current());
+    }
+  }
   for (std::size_t n = 0; n < sensors.size(); ++n) {
     const SensorIndex index(static_cast<std::uint32_t>(n));
     std::visit(

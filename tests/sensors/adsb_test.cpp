@@ -216,5 +216,98 @@ TEST(Adsb, ReceiversDecodeWhatTheySeeAtTheirRateAndAllHearTheSameMessage) {
   EXPECT_GT(common, near_msgs / 2);
 }
 
+// A spoofer at `truth` reporting itself at about `claimed` (same height): the offset is the
+// claimed point's horizontal position in the tangent plane at the true one.
+world::PlatformParams spoofer_claiming(const Geodetic& truth, const Geodetic& claimed) {
+  world::PlatformParams p = testing::target(10.0, 1, world::Category::hostile);
+  const Enu off = LocalFrame(truth).enu_from_geodetic(claimed);
+  p.spoof = world::AdsbSpoof{0x4CA000, 7700, off.e_m, off.n_m, 9};
+  return p;
+}
+
+TEST(Adsb, ReceiversJudgeRangeAndLineOfSightOnTheTrueTransmitterPosition) {
+  // A 1000 m wall 30-32 km north of the receiver; range 200 km.
+  FakeWorld world(testing::wall_terrain(45.0, 20.0, 30000.0, 2000.0, 1000.0));
+  AdsbReceiverParams rp;
+  rp.id = "A1";
+  rp.antenna = {45.0, 20.0, 15.0};
+  rp.p_receive = 1.0;
+  rp.max_range_m = 200000.0;
+  const AdsbReceiver rx(rp, world.terrain());
+  const Geodetic& c = rx.site().antenna();
+  struct Case {
+    const char* what;
+    Geodetic truth, claimed;
+    bool heard;
+  };
+  const Case cases[] = {
+      {"in view, claims to be out of range",  //
+       point_from(c, 30.0, 60000.0, 9000.0), point_from(c, 30.0, 330000.0, 9000.0), true},
+      {"in view, claims to be behind the wall",  //
+       point_from(c, 180.0, 50000.0, 500.0), point_from(c, 0.0, 60000.0, 500.0), true},
+      {"out of range, claims to be near",  //
+       point_from(c, 250.0, 260000.0, 9000.0), point_from(c, 250.0, 50000.0, 9000.0), false},
+      {"behind the wall, claims to be in view",  //
+       point_from(c, 0.0, 60000.0, 500.0), point_from(c, 180.0, 60000.0, 500.0), false},
+  };
+  const auto distance_m = [&](const Geodetic& g) {
+    return std::sqrt(rx.site().distance2_m2(ecef_from_geodetic(g)));
+  };
+  const auto seen = [&](const Geodetic& g) {
+    return rx.site().sees(rx.site().frame().enu_from_geodetic(g), g.alt_m);
+  };
+  for (const Case& k : cases) {
+    const PlatformIndex i = world.add(spoofer_claiming(k.truth, k.claimed), k.truth);
+    const auto msgs = broadcast(world, i, 100.0, 100.0);
+    ASSERT_GE(msgs.size(), 99U);
+    // The geometry is what the case says: true and claimed positions on opposite sides.
+    ASSERT_EQ(seen(k.truth), k.heard) << k.what;
+    for (const AdsbMessage& m : msgs) {
+      ASSERT_LT(LocalFrame(k.claimed).enu_from_geodetic(m.reported).vec().head<2>().norm(), 2000.0) << k.what;
+      ASSERT_NE(seen(m.reported), k.heard) << k.what;
+    }
+    ASSERT_EQ(distance_m(k.claimed) > rp.max_range_m || !seen(k.claimed), k.heard) << k.what;
+    RngStream rng = Rng(1).stream("adsb-rx/A1");
+    std::vector<Detection> heard;
+    for (const AdsbMessage& m : msgs) rx.receive(m, SensorIndex(0), rng, heard);
+    EXPECT_EQ(heard.size(), k.heard ? msgs.size() : 0U) << k.what;
+    for (const Detection& d : heard) EXPECT_EQ(d.icao, 0x4CA000U);
+  }
+}
+
+TEST(Adsb, ATransmitterStopsOnceItsPlatformHasLeftTheWorld) {
+  FakeWorld brief, lasting;
+  const Geodetic start = point_from(kCentre, 0.0, 0.0, 9000.0);
+  const Eigen::Vector3d vel(200.0, 0.0, 0.0);
+  const PlatformIndex i = brief.add(equipped(5), start, vel, 0.0, 40.0);
+  lasting.add(equipped(5), start, vel, 0.0, 1e9);  // the same platform (id "P0"), never leaving
+  AdsbTransmitter tx(i, brief.platform(i), AdsbBroadcastParams{}, Rng(3).stream("adsb-tx/P0"));
+  AdsbTransmitter twin(i, lasting.platform(i), AdsbBroadcastParams{}, Rng(3).stream("adsb-tx/P0"));
+  std::vector<AdsbMessage> a, b;
+  for (double t = 0.0; t < 60.0; t += 5.0) {
+    tx.broadcast(SimTime::from_s(t), SimTime::from_s(t + 5.0), brief, a);
+    twin.broadcast(SimTime::from_s(t), SimTime::from_s(t + 5.0), lasting, b);
+  }
+  // While the platform exists, nothing changes.
+  ASSERT_GE(a.size(), 38U);
+  ASSERT_GT(b.size(), a.size());
+  for (std::size_t j = 0; j < a.size(); ++j) {
+    EXPECT_EQ(a[j].time, b[j].time);
+    EXPECT_EQ(a[j].reported.lat_deg, b[j].reported.lat_deg);
+    EXPECT_EQ(a[j].reported.lon_deg, b[j].reported.lon_deg);
+    EXPECT_LE(a[j].time, SimTime::from_s(40.0));
+  }
+  // After it has gone: no more draws, no more queries.
+  EXPECT_TRUE(tx.finished());
+  EXPECT_FALSE(twin.finished());
+  const std::size_t queries = brief.queries();
+  const SimTime next = tx.next_time();
+  EXPECT_LT(next, SimTime::from_s(42.0));
+  for (double t = 60.0; t < 600.0; t += 5.0) tx.broadcast(SimTime::from_s(t), SimTime::from_s(t + 5.0), brief, a);
+  EXPECT_EQ(brief.queries(), queries);
+  EXPECT_EQ(tx.next_time(), next);
+  EXPECT_TRUE(a.back().time <= SimTime::from_s(40.0));
+}
+
 }  // namespace
 }  // namespace jrads::sensors

@@ -210,5 +210,39 @@ TEST(HorizonProfile, StoresFewBreakpointsAndPicksAnAutomaticStep) {
   EXPECT_TRUE(prof.visible(0.0, 0.5 * prof.step_m(), antenna.alt_m - 5.0));
 }
 
+// A 3000 m north-south wall between longitudes wall_west and wall_west + 0.1 on a 1 x 1 deg grid
+// starting at west_lon (grids stay within [-180, 180]).
+world::ElevationGrid meridian_wall(double west_lon, double wall_west) {
+  constexpr int rows = 51, cols = 100;
+  const double dlat = 0.02, dlon = 0.01;
+  std::vector<float> h(static_cast<std::size_t>(rows * cols), 0.0F);
+  for (int r = 0; r < rows; ++r) {
+    for (int c = 0; c < cols; ++c) {
+      const double lon = west_lon + c * dlon;
+      if (lon >= wall_west - 1e-9 && lon <= wall_west + 0.1 + 1e-9) h[static_cast<std::size_t>(r * cols + c)] = 3000.0F;
+    }
+  }
+  return world::ElevationGrid(44.5, west_lon, dlat, dlon, rows, cols, std::move(h));
+}
+
+TEST(HorizonProfile, TerrainAcrossTheAntimeridianMasksEitherWay) {
+  // West of an antenna at -179.95 lies a wall at 179.7..179.8 (20-28 km away); east of one at
+  // 179.95, a wall at -179.8..-179.7. Rays cross +-180 and must find the terrain there.
+  struct Case {
+    double antenna_lon, grid_west, wall_west, toward_deg;
+  };
+  for (const Case& c : {Case{-179.95, 179.0, 179.7, 270.0}, Case{179.95, -179.99, -179.8, 90.0}}) {
+    const world::ElevationGrid g = meridian_wall(c.grid_west, c.wall_west);
+    const Geodetic antenna{45.0, c.antenna_lon, 10.0};
+    const HorizonProfile prof(antenna, g, {100000.0, 4.0 / 3.0, 0.25, 0.0});
+    // Behind the wall: hidden, and the masking angle is the wall's (3000 m at 20 km: tan 0.15).
+    EXPECT_FALSE(prof.visible(c.toward_deg, 60000.0, 1000.0)) << c.antenna_lon;
+    EXPECT_GT(prof.terrain_tan_elevation(c.toward_deg, 60000.0), 0.1) << c.antenna_lon;
+    // Over it, or on the other side: visible.
+    EXPECT_TRUE(prof.visible(c.toward_deg, 60000.0, 15000.0)) << c.antenna_lon;
+    EXPECT_TRUE(prof.visible(c.toward_deg + 180.0, 60000.0, 1000.0)) << c.antenna_lon;
+  }
+}
+
 }  // namespace
 }  // namespace jrads::sensors

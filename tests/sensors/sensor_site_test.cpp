@@ -55,5 +55,32 @@ TEST(SensorSite, SeesWithinRangeAndAboveTheHorizonOnly) {
   EXPECT_FALSE(site.sees(enu_of(30, 101000, 12000), 12000));  // beyond max range
 }
 
+TEST(SensorSite, TheKFactorSetsTheRadioHorizon) {
+  // Antenna 10 m, target 300 m: the radio horizon is 84 km for k = 4/3, 73 km for k = 1.
+  const SensorSite standard({45.0, 20.0, 10.0}, world::ElevationGrid::constant(0.0), 120000.0, 4.0 / 3.0);
+  const SensorSite geometric({45.0, 20.0, 10.0}, world::ElevationGrid::constant(0.0), 120000.0, 1.0);
+  for (const double az : {0.0, 135.0, 300.0}) {
+    const Geodetic between = testing::point_from(standard.antenna(), az, 78000.0, 300.0);
+    const Geodetic inside = testing::point_from(standard.antenna(), az, 70000.0, 300.0);
+    const Geodetic beyond = testing::point_from(standard.antenna(), az, 88000.0, 300.0);
+    EXPECT_TRUE(standard.sees(standard.frame().enu_from_geodetic(between), 300.0)) << az;
+    EXPECT_FALSE(geometric.sees(geometric.frame().enu_from_geodetic(between), 300.0)) << az;
+    EXPECT_TRUE(geometric.sees(geometric.frame().enu_from_geodetic(inside), 300.0)) << az;
+    EXPECT_FALSE(standard.sees(standard.frame().enu_from_geodetic(beyond), 300.0)) << az;
+  }
+}
+
+TEST(SensorSite, LongitudesAreTakenInMinus180To180) {
+  EXPECT_EQ(wrap_180(0.0), 0.0);
+  EXPECT_EQ(wrap_180(179.5), 179.5);
+  EXPECT_EQ(wrap_180(180.0), -180.0);
+  EXPECT_EQ(wrap_180(-180.0), -180.0);
+  EXPECT_DOUBLE_EQ(wrap_180(190.0), -170.0);
+  EXPECT_DOUBLE_EQ(wrap_180(-190.0), 170.0);
+  EXPECT_DOUBLE_EQ(wrap_180(545.0), -175.0);
+  EXPECT_EQ(wrap_180(-1e-18), -1e-18);
+  EXPECT_EQ(resolve_antenna({10.0, 180.0, 5.0}, world::ElevationGrid::constant(0.0)).lon_deg, -180.0);
+}
+
 }  // namespace
 }  // namespace jrads::sensors

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <string>
 #include <tuple>
@@ -125,7 +126,7 @@ TEST(SensorSuite, ListsItsSensorsWithTheirAntennasOnTheTerrain) {
   EXPECT_NEAR(suite.sensors()[2].antenna.alt_m, 135.0, 1e-3);
   EXPECT_NEAR(suite.max_lag_s(), 5.0, 1e-12);  // the IFF's period
   const SensorSuite late({radar("R9", 4.0, 0.0, -2.5)}, AdsbBroadcastParams{}, world.terrain(), Rng(1));
-  EXPECT_NEAR(late.max_lag_s(), 6.5, 1e-12);
+  EXPECT_NEAR(late.max_lag_s(), 4.0 + 4.0 * 1.5 / 360.0 + 2.5, 1e-8);  // period, a cell kept back, clock
   EXPECT_EQ(to_string(SensorType::iff), std::string("iff"));
 }
 
@@ -193,7 +194,7 @@ TEST(SensorSuite, UsesTheDocumentedStreamNames) {
   const FakeWorld world = traffic();
   const auto rows = run(basic(), world, 3.0, 5, 40.0);
   // The radar alone, fed from Rng(5).stream("radar/R1"), gives exactly the suite's R1 rows.
-  const Radar r1(radar("R1", 4.0, 0.0), world.terrain());
+  Radar r1(radar("R1", 4.0, 0.0), world.terrain());
   RngStream rs = Rng(5).stream("radar/R1");
   std::vector<Detection> own;
   for (int k = 0; k < 9; ++k) r1.scan(k, world, SensorIndex(0), rs, own);  // scans ending before 40 s
@@ -225,6 +226,71 @@ TEST(SensorSuite, UsesTheDocumentedStreamNames) {
     EXPECT_EQ(heard[j].time.ns(), std::get<0>(suite_a1[j]));
     EXPECT_EQ(heard[j].pos.lat_deg, std::get<7>(suite_a1[j]));
   }
+}
+
+TEST(SensorSuite, ACellAcrossTheStartAzimuthIsOneReportWhateverTheWindows) {
+  FakeWorld world = traffic();
+  // Either side of R1's start azimuth (north), 0.6 deg apart at 25 km, before the wall.
+  const auto strong = static_cast<std::int32_t>(
+      world.add(testing::target(25.0, 0), point_from(kCentre, 359.7, 25000.0, 4000.0)).value());
+  const auto weak =
+      static_cast<std::int32_t>(world.add(testing::target(15.0, 0), point_from(kCentre, 0.3, 25000.0, 4000.0)).value());
+  const std::vector<SensorParams> sensors{radar("R1", 4.0, 0.0), radar("R2", 6.0, 90.0, -0.5)};
+  std::vector<Row> first;
+  for (const double window_s : {60.0, 4.0, 1.0, 0.37}) {
+    const auto rows = run(sensors, world, window_s);
+    std::size_t strong_r1 = 0, weak_r1 = 0;
+    for (const Row& r : of_sensor(rows, "R1")) {
+      strong_r1 += std::get<15>(r) == strong;
+      weak_r1 += std::get<15>(r) == weak;
+    }
+    // 14 scans end before 60 s; the weak echo of scan 0 stands alone, every other one merges
+    // with the strong echo of the scan before, and scan 13's strong echo waits for scan 14.
+    EXPECT_EQ(weak_r1, 1U) << window_s;
+    EXPECT_EQ(strong_r1, 13U) << window_s;
+    if (first.empty()) {
+      first = rows;
+    } else {
+      EXPECT_EQ(rows, first) << window_s;
+    }
+  }
+  // No report comes earlier than its window's start minus max_lag_s(), whatever the cut.
+  for (const double window_s : {0.37, 4.0}) {
+    SensorSuite suite(sensors, AdsbBroadcastParams{}, world.terrain(), Rng(1));
+    std::vector<Detection> out;
+    for (double t = 0.0; t < 60.0 - 1e-9; t += window_s) {
+      const SimTime t0 = SimTime::from_s(t), t1 = SimTime::from_s(std::min(t + window_s, 60.0));
+      const std::size_t before = out.size();
+      suite.observe(t0, t1, world, out);
+      for (std::size_t j = before; j < out.size(); ++j) {
+        EXPECT_GE(out[j].time, t0 - SimTime::from_s(suite.max_lag_s())) << t;
+        EXPECT_LT(out[j].time, t1) << t;
+      }
+    }
+  }
+}
+
+RadarParams broken(RadarParams r) {
+  r.reference_pd = r.pfa;
+  return r;
+}
+
+TEST(SensorSuiteDeathTest, InvalidParametersAbortNamingTheSensorAndKey) {
+  const world::ElevationGrid flat = world::ElevationGrid::constant(0.0);
+  EXPECT_DEATH(SensorSuite({radar("R1", 4.0, 0.0), broken(radar("R7", 4.0, 0.0))}, AdsbBroadcastParams{}, flat, Rng(1)),
+               "reference_pd: radar R7: reference_pd must exceed pfa");
+  RadarParams fast = radar("R3", 4.0, 0.0);
+  fast.scan_period_s = 1e-10;
+  EXPECT_DEATH(SensorSuite({fast}, AdsbBroadcastParams{}, flat, Rng(1)), "scan_period_s: radar R3");
+  IffParams far_east = iff("I9");
+  far_east.antenna.lon_deg = 200.0;
+  EXPECT_DEATH(SensorSuite({far_east}, AdsbBroadcastParams{}, flat, Rng(1)), "antenna.lon_deg: IFF I9");
+  AdsbBroadcastParams adsb;
+  adsb.sigma_alt_m = std::nan("");
+  EXPECT_DEATH(SensorSuite({receiver("A1", 45.1)}, adsb, flat, Rng(1)), "sigma_alt_m: ADS-B broadcast");
+  // Ids name the sensors in the output: one id, one sensor, whatever the kinds.
+  IffParams twin = iff("R1");
+  EXPECT_DEATH(SensorSuite({radar("R1", 4.0, 0.0), twin}, AdsbBroadcastParams{}, flat, Rng(1)), "'R1' is used twice");
 }
 
 }  // namespace

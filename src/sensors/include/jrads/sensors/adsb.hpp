@@ -58,8 +58,12 @@ class AdsbTransmitter {
   // Appends the messages broadcast in [t0, t1) while the platform exists, in time order.
   // Calls must cover contiguous, increasing windows; squitters before the first window are
   // skipped, but their draws are made, so that the sequence does not depend on the windows.
+  // Once a squitter falls due after the platform has left the world for good (state_at gives
+  // nothing and alive_during nothing from then on), the transmitter stops: no more draws, no
+  // more queries.
   void broadcast(SimTime t0, SimTime t1, const world::WorldView& world, std::vector<AdsbMessage>& out);
   [[nodiscard]] SimTime next_time() const noexcept { return next_; }
+  [[nodiscard]] bool finished() const noexcept { return finished_; }
 
  private:
   [[nodiscard]] SimTime draw_interval() noexcept;
@@ -68,6 +72,7 @@ class AdsbTransmitter {
   AdsbBroadcastParams params_;
   RngStream rng_;
   SimTime next_;
+  bool finished_ = false;
   bool spoof_ = false;
   double offset_east_m_ = 0.0, offset_north_m_ = 0.0;
   double sigma_pos_m_ = 0.0;
@@ -84,8 +89,9 @@ class AdsbReceiver {
   [[nodiscard]] const AdsbReceiverParams& params() const noexcept { return params_; }
   [[nodiscard]] const SensorSite& site() const noexcept { return site_; }
 
-  // Appends the decoded report when the message's true origin is within max_range_m and in
-  // line of sight, with probability p_receive (one draw from rng, only then).
+  // Appends the decoded report when the message's true origin (not the position it reports,
+  // which a spoofer offsets) is within max_range_m and in line of sight, with probability
+  // p_receive (one draw from rng, only then).
   void receive(const AdsbMessage& message, SensorIndex self, RngStream& rng, std::vector<Detection>& out) const;
 
  private:

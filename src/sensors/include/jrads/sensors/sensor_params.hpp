@@ -20,8 +20,8 @@ struct RegistrationError {
 // Where an antenna stands: the height above the terrain is added to the terrain height at
 // (lat, lon) when the sensor is built.
 struct AntennaSite {
-  double lat_deg = 0.0;
-  double lon_deg = 0.0;
+  double lat_deg = 0.0;  // [-90, 90]
+  double lon_deg = 0.0;  // [-180, 180]; 180 is taken as -180
   double height_agl_m = 10.0;
 };
 
@@ -30,7 +30,7 @@ struct RadarParams {
   std::string party;
   std::string band = "S";          // informational: L, S, C, X ...
   AntennaSite antenna;
-  double scan_period_s = 10.0;     // one full 360 deg rotation, clockwise
+  double scan_period_s = 10.0;     // one full 360 deg rotation, clockwise; [0.001, 86400]
   double start_azimuth_deg = 0.0;  // beam azimuth at t = 0
   // Sensitivity: a 1 m^2 Swerling 1 target at this range is detected with probability
   // reference_pd at false-alarm probability pfa. The SNR at other ranges scales as R^-4.
@@ -79,14 +79,16 @@ using SensorParams = std::variant<RadarParams, IffParams, AdsbReceiverParams>;
 
 // Broadcast side of ADS-B, common to every transmitter.
 struct AdsbBroadcastParams {
-  double mean_interval_s = 1.0;   // position squitters about once a second
+  double mean_interval_s = 1.0;   // position squitters about once a second; [0.001, 86400]
   double jitter_s = 0.1;          // uniform +- jitter on each interval
-  double sigma_alt_m = 8.0;       // barometric altitude error (25 ft quantisation)
+  double sigma_alt_m = 8.0;       // 1-sigma Gaussian error (m) on the height above the ellipsoid; no quantisation
 };
 
-// Checks what the sensor models rely on (positive periods and ranges, probabilities in range,
-// reference_pd above pfa, finite numbers). The error names the sensor id and, in where.path,
-// the offending key. The models assume valid parameters (broken ones abort).
+// Checks what the sensor models rely on: every number finite; periods and intervals in
+// [0.001, 86400] s (kept in integer ns); positive ranges, min below max; probabilities in
+// range, reference_pd above pfa; latitudes in [-90, 90], longitudes in [-180, 180]. The error
+// names the sensor id and, in where.path, the offending key ("reference_pd",
+// "antenna.lon_deg"). SensorSuite aborts on parameters that fail.
 [[nodiscard]] Result<void> validate(const SensorParams& params);
 [[nodiscard]] Result<void> validate(const AdsbBroadcastParams& params);
 

@@ -10,7 +10,8 @@
 
 namespace jrads::sensors {
 
-// The antenna position: height_agl_m above the terrain at (lat, lon).
+// The antenna position: height_agl_m above the terrain at (lat, lon), the longitude wrapped
+// into [-180, 180).
 [[nodiscard]] Geodetic resolve_antenna(const AntennaSite& site, const world::ElevationGrid& terrain) noexcept;
 
 // A geometric polar measurement in a local ENU frame: range along the straight line of sight,
@@ -26,6 +27,9 @@ struct Polar {
 [[nodiscard]] Enu enu_from_polar(const Polar& polar) noexcept;
 // An angle in degrees wrapped into [0, 360).
 [[nodiscard]] double wrap_360(double deg) noexcept;
+// An angle in degrees wrapped into [-180, 180): azimuth differences, and longitudes (the form
+// the horizon profile and the terrain lookups use).
+[[nodiscard]] double wrap_180(double deg) noexcept;
 
 class SensorSite {
  public:

@@ -23,6 +23,8 @@ struct SensorInfo {
 class SensorSuite {
  public:
   // Builds every sensor (including its terrain-masking precomputation) against the terrain.
+  // Every parameter set must pass validate() (sensor_params.hpp) and sensor ids must be
+  // unique: otherwise this aborts, naming the sensor and the key (a caller's bug).
   SensorSuite(std::vector<SensorParams> sensors, AdsbBroadcastParams adsb, const world::ElevationGrid& terrain,
               const Rng& rng);
   ~SensorSuite();
@@ -30,15 +32,16 @@ class SensorSuite {
   SensorSuite& operator=(SensorSuite&&) noexcept;
 
   [[nodiscard]] const std::vector<SensorInfo>& sensors() const noexcept;
-  // The longest time a report can lag the instant it is generated for (a scan period plus
-  // clock offsets): the world must keep this much history, and output may be flushed only
-  // up to now minus this lag.
+  // The longest time a report can lag the instant it is generated for (a scan period, plus a
+  // radar's cell carried into the next scan, plus clock offsets): the world must keep this
+  // much history, and output may be flushed only up to now minus this lag.
   [[nodiscard]] double max_lag_s() const noexcept;
 
-  // Appends the reports of every radar/IFF scan that ends in [t0, t1) and of every ADS-B
-  // broadcast in [t0, t1), in no particular order; their time stamps may go back to
-  // t0 - max_lag_s(). Needs world history from there to t1. Windows must be contiguous and
-  // increasing; the reports do not depend on how time is cut into windows.
+  // Appends the reports of every radar/IFF scan that ends in [t0, t1) (a radar cell at the
+  // end of a scan comes with the next one) and of every ADS-B broadcast in [t0, t1), in no
+  // particular order; their time stamps may go back to t0 - max_lag_s(). Needs world history
+  // from there to t1. Windows must be contiguous and increasing; the reports do not depend on
+  // how time is cut into windows.
   void observe(SimTime t0, SimTime t1, const world::WorldView& world, std::vector<Detection>& out);
 
  private:
