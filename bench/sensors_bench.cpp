@@ -100,7 +100,8 @@ jrads::world::WorldParams traffic(int n, double half_lat = 2.5, double half_lon 
   params.duration_s = 600.0;
   for (int i = 0; i < n; ++i) {
     jrads::world::PlatformParams p;
-    p.id = "P" + std::to_string(i);
+    p.id = std::to_string(i);
+    p.id.insert(0, 1, 'P');  // not "P" + ...: g++ 12 warns falsely (-Wrestrict) on that form
     p.rcs_dbsm = rng.uniform(-10.0, 20.0);
     p.swerling = i % 2 == 0 ? 1 : 3;
     for (int k = 0; k < 4; ++k) {
