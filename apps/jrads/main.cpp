@@ -81,7 +81,7 @@ int simulate(const SimRun& run) {
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   bar.done();
   if (csv) {
-    if (auto status = csv->status(); !status) {
+    if (auto status = csv->commit(); !status) {
       std::fprintf(stderr, "%s\n", status.error().to_string().c_str());
       return 1;
     }
@@ -126,23 +126,44 @@ int generate(const jrads::scenario::GenerateOptions& options, const std::string&
   return 0;
 }
 
+// CLI11 would read "-1" into an unsigned seed as 2^64 - 1.
+const CLI::Validator kNonNegative(
+    [](std::string& text) { return text.rfind('-', 0) == 0 ? std::string("must not be negative") : std::string(); },
+    "NON-NEGATIVE");
+const CLI::Validator kNonEmpty([](std::string& text) { return text.empty() ? std::string("must not be empty") : std::string(); },
+                               "NON-EMPTY");
+
+int run(int argc, char** argv);
+
 }  // namespace
 
+// Output that cannot be written (a full disk, a closed pipe) is a failure, not a silent success.
 int main(int argc, char** argv) {
+  const int rc = run(argc, argv);
+  if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
+    std::fprintf(stderr, "jrads: cannot write to standard output: %s\n", std::strerror(errno));
+    return 1;
+  }
+  return rc;
+}
+
+namespace {
+
+int run(int argc, char** argv) {
   CLI::App app{"JRADS: joint regional air defence system (simulation and decision support)"};
   app.require_subcommand(1);
 
   SimRun demo_run;
   demo_run.print_summary = true;
   auto* demo = app.add_subcommand("demo", "Simulate the embedded default scenario and print a summary");
-  demo->add_option("--seed", demo_run.seed, "Random seed (default: the scenario's)");
-  demo->add_option("--out", demo_run.out_dir, "Also write the simulation files to this directory");
+  demo->add_option("--seed", demo_run.seed, "Random seed (default: the scenario's)")->check(kNonNegative);
+  demo->add_option("--out", demo_run.out_dir, "Also write the simulation files to this directory")->check(kNonEmpty);
 
   SimRun sim_run;
   auto* simulate_cmd = app.add_subcommand("simulate", "Simulate a scenario and write sensors, truth and detections CSV");
   simulate_cmd->add_option("scenario", sim_run.scenario_path, "Scenario YAML file (default: the embedded scenario)");
-  simulate_cmd->add_option("--seed", sim_run.seed, "Random seed (default: the scenario's)");
-  simulate_cmd->add_option("--out", sim_run.out_dir, "Output directory")->required();
+  simulate_cmd->add_option("--seed", sim_run.seed, "Random seed (default: the scenario's)")->check(kNonNegative);
+  simulate_cmd->add_option("--out", sim_run.out_dir, "Output directory")->required()->check(kNonEmpty);
   simulate_cmd->add_flag("--summary", sim_run.print_summary, "Print the demo summary too");
 
   std::string validate_path;
@@ -156,7 +177,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   generate_cmd->add_option("--radars", gen.radars, "Radars, on a jittered grid (plus IFF and ADS-B stations)")
       ->capture_default_str();
-  generate_cmd->add_option("--seed", gen.seed, "Layout and scenario seed")->capture_default_str();
+  generate_cmd->add_option("--seed", gen.seed, "Layout and scenario seed")->capture_default_str()->check(kNonNegative);
   generate_cmd->add_option("--duration-s", gen.duration_s, "Simulated duration in seconds")->capture_default_str();
   generate_cmd->add_option("--out", gen_out, "Output file (default: standard output)");
 
@@ -174,3 +195,5 @@ int main(int argc, char** argv) {
   }
   return 0;
 }
+
+}  // namespace

@@ -406,7 +406,15 @@ Scenario Walker::run(const YAML::Node& root) {
     duration_ok_ = top.number("duration_s", s_.duration_s, Range{0.0, max_duration_s, true});
   }
   s_.world.duration_s = s_.duration_s;
-  top.number("truth_step_s", s_.world.truth_step_s, Range{0.0, 1.0, true});
+  if (top.number("truth_step_s", s_.world.truth_step_s, Range{0.0, 1.0, true})) {
+    // Truth samples fall on motion steps (0.25 s): 0.25, 0.5, 0.75 or 1.
+    const double steps = s_.world.truth_step_s / 0.25;
+    if (std::abs(steps - std::round(steps)) > 1e-9) {
+      d_.report(Errc::invalid_argument, *top.find("truth_step_s"), top.path("truth_step_s"),
+                "truth_step_s (" + number_text(s_.world.truth_step_s) +
+                    ") must be a multiple of the 0.25 s motion step: 0.25, 0.5, 0.75 or 1");
+    }
+  }
   if (top.string("date", s_.date, 64) && !is_calendar_date(s_.date)) {
     d_.report(Errc::invalid_argument, *top.find("date"), top.path("date"),
               "expected a calendar date YYYY-MM-DD (years 1900-2199), got " + quote(s_.date));

@@ -30,9 +30,10 @@ double Radar::snr(double rcs_m2, double range_m) const noexcept {
   return snr_ref_ * rcs_m2 * (q * q) * (q * q);
 }
 
+double Radar::max_history_s() const noexcept { return params_.scan_period_s + SimTime::from_ns(cell_ns_).s(); }
+
 double Radar::max_lag_s() const noexcept {
-  return params_.scan_period_s + SimTime::from_ns(cell_ns_).s() +
-         std::max(0.0, -params_.registration.clock_offset_s);
+  return max_history_s() + std::max(0.0, -params_.registration.clock_offset_s);
 }
 
 void Radar::scan(std::int64_t k, const world::WorldView& world, SensorIndex self, RngStream& rng,

@@ -113,6 +113,13 @@ double SensorSuite::max_lag_s() const noexcept {
   return lag;
 }
 
+double SensorSuite::max_history_s() const noexcept {
+  double history = 0.0;
+  for (const auto& r : impl_->radars) history = std::max(history, r.sensor.max_history_s());
+  for (const auto& r : impl_->iffs) history = std::max(history, r.sensor.max_lag_s());
+  return history;
+}
+
 void SensorSuite::observe(SimTime t0, SimTime t1, const world::WorldView& world, std::vector<Detection>& out) {
   Impl& m = *impl_;
   JRADS_ASSERT(t0 <= t1);

@@ -54,7 +54,8 @@ void append_squawk(std::string& out, std::uint16_t squawk) {
 // A buffered output file that remembers its first error.
 struct CsvOutput::File {
   std::FILE* fp = nullptr;
-  std::string path;
+  std::string path;     // the final name
+  std::string partial;  // written here until commit()
   std::string buf;
   std::string error;
 
@@ -64,14 +65,14 @@ struct CsvOutput::File {
   }
   void flush() {
     if (fp == nullptr || buf.empty()) return;
-    if (std::fwrite(buf.data(), 1, buf.size(), fp) != buf.size() && error.empty()) {
-      error = path + ": write failed: " + std::strerror(errno);
+    if (error.empty() && std::fwrite(buf.data(), 1, buf.size(), fp) != buf.size()) {
+      error = partial + ": write failed: " + std::strerror(errno);
     }
     buf.clear();
   }
   void close() {
     flush();
-    if (fp != nullptr && std::fclose(fp) != 0 && error.empty()) error = path + ": close failed: " + std::strerror(errno);
+    if (fp != nullptr && std::fclose(fp) != 0 && error.empty()) error = partial + ": close failed: " + std::strerror(errno);
     fp = nullptr;
   }
 };
@@ -84,9 +85,10 @@ Result<std::unique_ptr<CsvOutput>> CsvOutput::open(const std::filesystem::path& 
   auto open_one = [&](std::unique_ptr<File>& f, const char* name) -> Result<void> {
     f = std::make_unique<File>();
     f->path = (dir / name).string();
-    f->fp = std::fopen(f->path.c_str(), "wb");
+    f->partial = f->path + ".partial";
+    f->fp = std::fopen(f->partial.c_str(), "wb");
     if (f->fp == nullptr) return fail(Errc::io_error, std::string("cannot open for writing: ") + std::strerror(errno),
-                                      Location::in_file(f->path));
+                                      Location::in_file(f->partial));
     return {};
   };
   for (auto [file, name] : {std::pair{&out->sensors_, "sensors.csv"}, std::pair{&out->truth_, "truth.csv"},
@@ -97,7 +99,15 @@ Result<std::unique_ptr<CsvOutput>> CsvOutput::open(const std::filesystem::path& 
   return out;
 }
 
-CsvOutput::~CsvOutput() = default;
+CsvOutput::~CsvOutput() {
+  if (committed_) return;
+  for (File* f : {sensors_.get(), truth_.get(), detections_.get(), detections_truth_.get()}) {
+    if (f == nullptr) continue;
+    f->close();
+    std::error_code ec;
+    std::filesystem::remove(f->partial, ec);  // best effort: nothing else to do on failure
+  }
+}
 
 void CsvOutput::on_start(const std::vector<sensors::SensorInfo>& sensors, const world::World& world) {
   std::string& s = sensors_->buf;
@@ -209,6 +219,25 @@ void CsvOutput::on_finish() {
   truth_->close();
   detections_->close();
   detections_truth_->close();
+}
+
+bool CsvOutput::failed() const {
+  for (const File* f : {sensors_.get(), truth_.get(), detections_.get(), detections_truth_.get()}) {
+    if (!f->error.empty()) return true;
+  }
+  return false;
+}
+
+Result<void> CsvOutput::commit() {
+  for (File* f : {sensors_.get(), truth_.get(), detections_.get(), detections_truth_.get()}) f->close();
+  if (auto ok = status(); !ok) return ok;  // the destructor removes the partial files
+  for (File* f : {sensors_.get(), truth_.get(), detections_.get(), detections_truth_.get()}) {
+    std::error_code ec;
+    std::filesystem::rename(f->partial, f->path, ec);
+    if (ec) return fail(Errc::io_error, "cannot rename " + f->partial + ": " + ec.message(), Location::in_file(f->path));
+  }
+  committed_ = true;
+  return {};
 }
 
 Result<void> CsvOutput::status() const {

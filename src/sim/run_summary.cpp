@@ -9,6 +9,7 @@ RunSummary::RunSummary(const std::vector<sensors::SensorParams>& sensors) {
   for (const auto& p : sensors) {
     const auto* radar = std::get_if<sensors::RadarParams>(&p);
     scan_period_s_.push_back(radar != nullptr ? radar->scan_period_s : 0.0);
+    clock_offset_ns_.push_back(radar != nullptr ? SimTime::from_s(radar->registration.clock_offset_s).ns() : 0);
   }
 }
 
@@ -42,9 +43,17 @@ void RunSummary::on_detections(std::span<const sensors::Detection> detections) {
       continue;
     }
     if (d.type != sensors::SensorType::radar) continue;
-    const double period_s = scan_period_s_[d.sensor.value()];
-    holds_ns_[static_cast<std::size_t>(d.truth_index)].emplace_back(d.time.ns(),
-                                                                     d.time.ns() + SimTime::from_s(period_s).ns());
+    // A hold starts when the target was really seen: the stamp less the radar's clock error.
+    const std::int64_t start = d.time.ns() - clock_offset_ns_[d.sensor.value()];
+    const std::int64_t end = start + SimTime::from_s(scan_period_s_[d.sensor.value()]).ns();
+    // Reports come in stamp order, so starts rarely go back: merge overlapping holds as they
+    // come and memory stays at one interval per gap in cover, not one per report.
+    auto& holds = holds_ns_[static_cast<std::size_t>(d.truth_index)];
+    if (!holds.empty() && start >= holds.back().first && start <= holds.back().second) {
+      holds.back().second = std::max(holds.back().second, end);
+    } else {
+      holds.emplace_back(start, end);
+    }
   }
 }
 
@@ -55,7 +64,7 @@ void RunSummary::on_finish() {
     cat.alive_samples += life.samples;
     if (life.samples == 0) continue;
     auto& holds = holds_ns_[i];
-    std::sort(holds.begin(), holds.end());
+    std::sort(holds.begin(), holds.end());  // clock offsets differ between radars
     // Count the grid samples of the platform's life inside the union of hold intervals
     // [start, end): the next sample not yet counted moves forward monotonically.
     std::int64_t next = life.first_ns;

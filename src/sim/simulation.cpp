@@ -14,8 +14,10 @@ void run_simulation(SimulationInput input, const SimulationOptions& options, std
   for (SimulationSink* sink : sinks) sink->on_start(suite.sensors(), world);
 
   const double lag_s = suite.max_lag_s();
+  const double history_s = suite.max_history_s();
   const SimTime end = SimTime::from_s(duration_s);
   const SimTime window = SimTime::from_s(options.window_s);
+  JRADS_ASSERT(window >= SimTime::from_ns(1'000'000));  // a shorter window would never finish
   const SimTime truth_step = SimTime::from_s(truth_step_s);
   const SimTime lag = SimTime::from_s(lag_s);
   std::vector<sensors::Detection> fresh;
@@ -27,9 +29,9 @@ void run_simulation(SimulationInput input, const SimulationOptions& options, std
 
   for (SimTime t0; t0 < end; t0 += window) {
     const SimTime t1 = std::min(t0 + window, end);
-    // History must reach back over the sensors' lag so a scan that began in the previous
-    // window can still be evaluated at its own beam times.
-    world.advance_to(t1, (t1 - t0).s() + lag_s + 2.0 * truth_step_s);
+    // History must reach back so a scan that began in the previous window can still be
+    // evaluated at its own beam times.
+    world.advance_to(t1, (t1 - t0).s() + history_s + 2.0 * truth_step_s);
     for (; next_truth < t1; next_truth += truth_step) {
       const auto samples = world.samples_at(next_truth);
       for (SimulationSink* sink : sinks) sink->on_truth(next_truth, samples);
@@ -52,6 +54,7 @@ void run_simulation(SimulationInput input, const SimulationOptions& options, std
       pending.erase(pending.begin(), cut);
     }
     if (options.progress) options.progress(t1.s() / duration_s);
+    if (std::any_of(sinks.begin(), sinks.end(), [](const SimulationSink* sink) { return sink->failed(); })) break;
   }
   for (SimulationSink* sink : sinks) sink->on_finish();
 }

@@ -100,6 +100,10 @@ TEST(Generate, RejectsOptionsOutOfRange) {
   o.duration_s = std::numeric_limits<double>::quiet_NaN();
   EXPECT_NE(message(o).find("duration_s"), std::string::npos);
   o = {};
+  o.aircraft = 100000;  // valid as a count, but the file would be too large to read back
+  o.radars = 1;
+  EXPECT_NE(message(o).find("more than the reader accepts"), std::string::npos) << message(o);
+  o = {};
   o.width_m = 1000;
   EXPECT_NE(message(o).find("width and height"), std::string::npos);
 }

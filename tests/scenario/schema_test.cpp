@@ -395,6 +395,14 @@ TEST(Schema, ReferencePdMustExceedPfaAndScansLastAMillisecond) {
   expect_error(out, "sensors[2].scan_period_s", Errc::invalid_argument, 12, 60, "allowed: [0.001, 600]");
 }
 
+TEST(Schema, TruthStepIsAMultipleOfTheMotionStep) {
+  const auto bad = parse_with_minimal("truth_step_s: 0.1\n");
+  expect_error(bad, "truth_step_s", Errc::invalid_argument, 7, 15, "must be a multiple of the 0.25 s motion step");
+  const auto good = parse_with_minimal("truth_step_s: 0.75\n");
+  ASSERT_TRUE(good.errors.empty()) << test::all_errors(good);
+  EXPECT_DOUBLE_EQ(good.scenario->world.truth_step_s, 0.75);
+}
+
 TEST(Schema, RegistrationUnknownKey) {
   const auto out = parse_with_minimal(std::string(sites_yaml) +
                                       "  - {id: R1, type: radar, party: A, site: S1, registration: {azimuth_bias: 1}}\n");

@@ -77,7 +77,7 @@ class CsvRun : public ::testing::Test {
     ASSERT_TRUE(out) << out.error().to_string();
     SimulationSink* sinks[] = {out->get()};
     run_simulation(testing::small_input(), SimulationOptions{}, sinks);
-    ASSERT_TRUE((*out)->status());
+    ASSERT_TRUE((*out)->commit());
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
   std::filesystem::path dir_;
@@ -146,6 +146,58 @@ TEST_F(CsvRun, FilesFollowFormatsExactly) {
   EXPECT_GT(by_type["radar"], 100);
   EXPECT_GT(by_type["iff"], 10);
   EXPECT_GT(by_type["adsb"], 300);
+}
+
+TEST(CsvOutput, FilesAppearUnderTheirNamesOnlyWhenCommitted) {
+  const auto dir = std::filesystem::temp_directory_path() / ("jrads_csv_commit_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  { std::FILE* f = std::fopen((dir / "truth.csv").c_str(), "w"); std::fputs("an earlier run\n", f); std::fclose(f); }
+  {
+    auto out = CsvOutput::open(dir);
+    ASSERT_TRUE(out) << out.error().to_string();
+    SimulationSink* sinks[] = {out->get()};
+    run_simulation(testing::small_input(), SimulationOptions{}, sinks);
+    // Not committed (as when the program stops on an error): the earlier file is intact and
+    // the partial files go with the writer.
+    EXPECT_TRUE(std::filesystem::exists(dir / "truth.csv.partial"));
+    EXPECT_EQ(read_lines(dir / "truth.csv"), std::vector<std::string>{"an earlier run"});
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "truth.csv.partial"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "detections.csv"));
+  {
+    auto out = CsvOutput::open(dir);
+    ASSERT_TRUE(out);
+    SimulationSink* sinks[] = {out->get()};
+    run_simulation(testing::small_input(), SimulationOptions{}, sinks);
+    ASSERT_TRUE((*out)->commit());
+  }
+  EXPECT_EQ(read_lines(dir / "truth.csv")[0], "time_s,truth_id,category,lat_deg,lon_deg,alt_m,ve_mps,vn_mps,vu_mps");
+  EXPECT_TRUE(std::filesystem::exists(dir / "detections_truth.csv"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "truth.csv.partial"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CsvOutput, AWriteErrorCommitsNothing) {
+  if (!std::filesystem::exists("/dev/full")) GTEST_SKIP() << "needs /dev/full";
+  const auto dir = std::filesystem::temp_directory_path() / ("jrads_csv_full_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  // Every write to the truth file fails as on a full disk.
+  std::filesystem::create_symlink("/dev/full", dir / "truth.csv.partial");
+  auto out = CsvOutput::open(dir);
+  ASSERT_TRUE(out) << out.error().to_string();
+  SimulationSink* sinks[] = {out->get()};
+  run_simulation(testing::small_input(), SimulationOptions{}, sinks);
+  EXPECT_TRUE((*out)->failed());
+  const auto committed = (*out)->commit();
+  ASSERT_FALSE(committed);
+  EXPECT_NE(committed.error().to_string().find("write failed"), std::string::npos) << committed.error().to_string();
+  out->reset();
+  for (const char* name : {"sensors.csv", "truth.csv", "detections.csv", "detections_truth.csv"}) {
+    EXPECT_FALSE(std::filesystem::exists(dir / name)) << name;
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(CsvOutput, UnwritableDirectoryIsAClearError) {

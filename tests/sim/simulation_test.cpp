@@ -51,6 +51,34 @@ TextSink run(SimulationInput in, std::uint64_t seed, double window_s = 60) {
   return sink;
 }
 
+// Fails once it has seen truth past a given time, like a file writer on a full disk.
+class FailingSink final : public SimulationSink {
+ public:
+  explicit FailingSink(SimTime fail_after) : fail_after_(fail_after) {}
+  void on_start(const std::vector<sensors::SensorInfo>&, const world::World&) override {}
+  void on_truth(SimTime t, std::span<const std::pair<PlatformIndex, world::PlatformState>>) override { last = t; }
+  void on_detections(std::span<const sensors::Detection>) override {}
+  void on_finish() override { finished = true; }
+  [[nodiscard]] bool failed() const override { return last > fail_after_; }
+  SimTime last;
+  bool finished = false;
+
+ private:
+  SimTime fail_after_;
+};
+
+TEST(Simulation, AFailedSinkStopsTheRunAtTheEndOfTheWindow) {
+  FailingSink failing(SimTime::from_s(25.0));
+  TextSink text;
+  SimulationOptions options;
+  options.window_s = 10.0;
+  SimulationSink* sinks[] = {&failing, &text};
+  run_simulation(testing::small_input(), options, sinks);  // a 300 s scenario
+  EXPECT_EQ(failing.last, SimTime::from_s(29.0));  // the window [20, 30) ran to its end, no further
+  EXPECT_TRUE(failing.finished);
+  EXPECT_TRUE(text.finished);
+}
+
 TEST(Simulation, SameSeedSameOutputOtherSeedOther) {
   const TextSink a = run(testing::small_input(), 7);
   const TextSink b = run(testing::small_input(), 7);

@@ -19,7 +19,8 @@ struct GenerateOptions {
   double height_m = 600000;  // north-south extent of the region
 };
 
-// Fails only on options out of range (counts ≤ 0 or above 100 000, duration or extent ≤ 0).
+// Fails on options out of range (counts ≤ 0 or above their limits, duration or extent out of
+// range) and when the file would exceed max_scenario_bytes (about 55 000 aircraft).
 [[nodiscard]] Result<std::string> generate_scenario_yaml(const GenerateOptions& options);
 
 }  // namespace jrads::scenario

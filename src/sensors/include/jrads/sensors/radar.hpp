@@ -50,8 +50,11 @@ class Radar {
   [[nodiscard]] double threshold() const noexcept { return threshold_; }
   // Azimuth resolution as beam time (ns): echoes closer than this may share a cell.
   [[nodiscard]] std::int64_t cell_ns() const noexcept { return cell_ns_; }
-  // How far behind the end of a scan its time stamps can go: a period, plus a cell for the
-  // cells carried over from the previous scan, plus a negative clock offset.
+  // How far back from the end of a scan the world is queried: a period, plus a cell for the
+  // cells carried over from the previous scan.
+  [[nodiscard]] double max_history_s() const noexcept;
+  // How far behind the end of a scan its time stamps can go: the history plus a negative
+  // clock offset (a stamp error, which needs no world history).
   [[nodiscard]] double max_lag_s() const noexcept;
 
   // Appends the reports of scan k ([k P, (k + 1) P)): the cells carried over from scan k - 1,

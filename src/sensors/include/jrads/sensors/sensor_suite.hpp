@@ -32,15 +32,18 @@ class SensorSuite {
   SensorSuite& operator=(SensorSuite&&) noexcept;
 
   [[nodiscard]] const std::vector<SensorInfo>& sensors() const noexcept;
-  // The longest time a report can lag the instant it is generated for (a scan period, plus a
-  // radar's cell carried into the next scan, plus clock offsets): the world must keep this
-  // much history, and output may be flushed only up to now minus this lag.
+  // The longest time a report's stamp can lag the window it is generated in (a scan period,
+  // plus a radar's cell carried into the next scan, plus negative clock offsets): output may
+  // be flushed only up to now minus this lag.
   [[nodiscard]] double max_lag_s() const noexcept;
+  // How far before a window's start observe() queries the world (as max_lag_s() without the
+  // clock offsets, which shift stamps, not measurements): the world must keep this history.
+  [[nodiscard]] double max_history_s() const noexcept;
 
   // Appends the reports of every radar/IFF scan that ends in [t0, t1) (a radar cell at the
   // end of a scan comes with the next one) and of every ADS-B broadcast in [t0, t1), in no
   // particular order; their time stamps may go back to t0 - max_lag_s(). Needs world history
-  // from there to t1. Windows must be contiguous and increasing; the reports do not depend on
+  // from t0 - max_history_s() to t1. Windows must be contiguous and increasing; the reports do not depend on
   // how time is cut into windows.
   void observe(SimTime t0, SimTime t1, const world::WorldView& world, std::vector<Detection>& out);
 

@@ -15,16 +15,24 @@ namespace jrads::sim {
 
 class CsvOutput final : public SimulationSink {
  public:
-  // Creates the directory if needed and opens the four files (truncating them).
+  // Creates the directory if needed and opens the four files under temporary names
+  // ("truth.csv.partial"...). Files of an earlier run stay untouched until commit().
   [[nodiscard]] static Result<std::unique_ptr<CsvOutput>> open(const std::filesystem::path& dir);
+  // Removes the temporary files unless commit() succeeded.
   ~CsvOutput() override;
 
   void on_start(const std::vector<sensors::SensorInfo>& sensors, const world::World& world) override;
   void on_truth(SimTime t, std::span<const std::pair<PlatformIndex, world::PlatformState>> samples) override;
   void on_detections(std::span<const sensors::Detection> detections) override;
   void on_finish() override;
-  // The first write error, if any (disk full...); checked after the run.
+  // True after a write error: the simulation stops early.
+  [[nodiscard]] bool failed() const override;
+  // The first write error, if any (disk full...).
   [[nodiscard]] Result<void> status() const;
+  // After the run: with no error, renames the four files to their final names; otherwise
+  // removes them and returns the error. A run that fails never leaves a cut-off file under a
+  // final name.
+  [[nodiscard]] Result<void> commit();
 
  private:
   struct File;
@@ -34,6 +42,7 @@ class CsvOutput final : public SimulationSink {
   std::vector<std::string> truth_ids_;
   std::vector<const char*> truth_categories_;
   std::int64_t detection_row_ = 0;
+  bool committed_ = false;
 };
 
 // Formatting helpers, exposed for tests and for other writers of the same files.

@@ -41,10 +41,11 @@ class RunSummary final : public SimulationSink {
  private:
   std::vector<SensorTally> sensors_;
   std::vector<double> scan_period_s_;  // per sensor; 0 for non-radars
+  std::vector<std::int64_t> clock_offset_ns_;  // per sensor: the radar's time-stamp error
   std::map<std::string, CategoryTally> categories_;
   std::vector<std::string> category_of_;
-  // Per platform: its first and last truth sample and the radar hold intervals, merged at the
-  // end (detections can arrive after the truth samples they cover).
+  // Per platform: its first and last truth sample and the radar hold intervals, merged as
+  // they come and counted at the end (detections can arrive after the truth samples they cover).
   struct Life {
     std::int64_t first_ns = -1, last_ns = -1, samples = 0;
   };

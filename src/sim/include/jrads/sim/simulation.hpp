@@ -26,6 +26,9 @@ class SimulationSink {
   virtual void on_truth(SimTime t, std::span<const std::pair<PlatformIndex, world::PlatformState>> samples) = 0;
   virtual void on_detections(std::span<const sensors::Detection> detections) = 0;
   virtual void on_finish() = 0;
+  // A sink that can no longer do its work (a write failed) stops the run early; on_finish is
+  // still called.
+  [[nodiscard]] virtual bool failed() const { return false; }
 };
 
 struct SimulationInput {
@@ -42,7 +45,7 @@ struct SimulationOptions {
   std::function<void(double)> progress;
 };
 
-// Runs the whole scenario duration and feeds every sink.
+// Runs the whole scenario duration, or until a sink has failed, and feeds every sink.
 void run_simulation(SimulationInput input, const SimulationOptions& options, std::span<SimulationSink* const> sinks);
 
 }  // namespace jrads::sim
