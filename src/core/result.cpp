@@ -18,13 +18,24 @@ const char* to_string(Errc code) noexcept {
 }
 
 std::string Location::to_string() const {
+  // Appended piece by piece: g++ 12 warns falsely (-Wrestrict) on "literal" + std::string.
   std::string out = file;
   if (line > 0) {
-    out += (out.empty() ? "" : ":") + std::to_string(line);
-    if (column > 0) out += ":" + std::to_string(column);
+    if (!out.empty()) out += ':';
+    out += std::to_string(line);
+    if (column > 0) {
+      out += ':';
+      out += std::to_string(column);
+    }
   }
-  if (record > 0) out += (out.empty() ? "record " : ": record ") + std::to_string(record);
-  if (!path.empty()) out += (out.empty() ? "" : ": ") + path;
+  if (record > 0) {
+    out += out.empty() ? "record " : ": record ";
+    out += std::to_string(record);
+  }
+  if (!path.empty()) {
+    if (!out.empty()) out += ": ";
+    out += path;
+  }
   return out;
 }
 
