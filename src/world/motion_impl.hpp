@@ -2,6 +2,18 @@
 // Platform motion: waypoint following with bounded turn rate, climb rate and acceleration,
 // optional terrain following, integrated in geodetic coordinates on the WGS84 ellipsoid
 // (so Earth curvature is exact) and sampled on a fixed time grid. Private to world.
+//
+// Acceleration bound. The velocity is (speed V, flight-path angle gamma, heading psi). Per
+// integration step dt, V changes by at most a_t dt (a_t = max_accel_mps2), gamma by at most
+// a_p dt / V (a_p = pitch_accel_mps2() in platform.hpp, the normal acceleration for climbing
+// and levelling off) and psi by at most omega dt (omega = max_turn_rate_dps). The three
+// changes move the velocity vector by chords no longer than a_t dt, a_p dt and
+// V cos(gamma) omega dt, so over any interval T on the integration grid
+//     |v(t + T) - v(t)| <= (a_t + a_p + omega * max V cos(gamma)) * T
+// (vector difference; the maximum over the interval), and the vertical speed V sin(gamma)
+// changes by at most (a_t + a_p) T. The one exception is the terrain follower's floor (see
+// step()): a safety net that lifts the position, not the velocity, and that the guidance is
+// built never to need.
 #include <deque>
 #include <optional>
 #include <vector>
@@ -19,8 +31,10 @@ struct FlightState {
   double lat_deg = 0.0, lon_deg = 0.0, alt_m = 0.0;
   double speed_mps = 0.0;    // along the flight path
   double heading_deg = 0.0;  // clockwise from north
-  double climb_mps = 0.0;    // vertical speed
+  double climb_mps = 0.0;    // vertical speed, V sin(flight-path angle)
   std::size_t next_wp = 1;   // index of the waypoint flown towards
+  double wp_dist_m = -1.0;   // horizontal distance to next_wp after the last step; < 0: none yet
+  bool wp_closed = false;    // the distance to next_wp has decreased since it became the target
   bool finished = false;
 };
 
@@ -34,11 +48,17 @@ class MotionModel {
   [[nodiscard]] FlightState step(const FlightState& s, std::int64_t step_ns) const noexcept;
   [[nodiscard]] PlatformState sample(const FlightState& s) const noexcept;
 
+
  private:
-  [[nodiscard]] double target_alt_m(const FlightState& s, const Waypoint& wp) const noexcept;
+  // The vertical speed the terrain follower wants now (m/s), from the ground ahead.
+  [[nodiscard]] double terrain_climb_mps(const FlightState& s, double v_h, double climb_max_mps,
+                                          double vert_accel_mps2) const noexcept;
   const PlatformParams& p_;
   const ElevationGrid& terrain_;
   std::vector<double> leg_bearing_deg_;  // [i]: direction of the leg from waypoint i to i + 1
+  std::vector<double> leg_length_m_;     // [i]: length of the leg from waypoint i to i + 1
+  std::vector<double> agl_ahead_max_m_;  // [i]: the largest agl_m of waypoints i.. while they all have one
+  double cell_m_ = 0.0;                  // terrain grid spacing, metres (0: flat terrain)
 };
 
 // A grid sample with the rates of its geodetic coordinates (deg/s, deg/s, m/s), kept so

@@ -1,6 +1,13 @@
 #include "jrads/world/platform.hpp"
 
+#include <algorithm>
+
 namespace jrads::world {
+
+double pitch_accel_mps2(const Performance& perf) noexcept {
+  constexpr double climb_onset_s = 4.0;
+  return std::max(perf.max_accel_mps2, perf.max_climb_mps / climb_onset_s);
+}
 
 const char* to_string(Category c) noexcept {
   switch (c) {

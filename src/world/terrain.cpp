@@ -25,6 +25,47 @@ ElevationGrid::ElevationGrid(double south_lat_deg, double west_lon_deg, double d
   JRADS_ASSERT(rows_ >= 2 && cols_ >= 2 && dlat_ > 0.0 && dlon_ > 0.0);
   JRADS_ASSERT(heights_m_.size() == static_cast<std::size_t>(rows_) * static_cast<std::size_t>(cols_));
   max_m_ = *std::max_element(heights_m_.begin(), heights_m_.end());
+  block_cols_ = (cols_ + block_cells - 1) / block_cells;
+  const int block_rows = (rows_ + block_cells - 1) / block_cells;
+  block_max_m_.assign(static_cast<std::size_t>(block_rows) * static_cast<std::size_t>(block_cols_),
+                      -std::numeric_limits<float>::infinity());
+  for (int r = 0; r < rows_; ++r) {
+    for (int c = 0; c < cols_; ++c) {
+      float& m = block_max_m_[static_cast<std::size_t>(r / block_cells) * static_cast<std::size_t>(block_cols_) +
+                              static_cast<std::size_t>(c / block_cells)];
+      m = std::max(m, at(r, c));
+    }
+  }
+}
+
+double ElevationGrid::max_height_m(double south_lat_deg, double west_lon_deg, double north_lat_deg,
+                                   double east_lon_deg) const noexcept {
+  if (heights_m_.empty()) return outside_m_;
+  const double fr0 = (south_lat_deg - south_) / dlat_, fr1 = (north_lat_deg - south_) / dlat_;
+  const double fc0 = (west_lon_deg - west_) / dlon_, fc1 = (east_lon_deg - west_) / dlon_;
+  // NaN or an empty box: the bound of everything.
+  if (!(fr0 <= fr1 && fc0 <= fc1)) return std::max(static_cast<double>(max_m_), outside_m_);
+  // As height_m(): points within this of the grid count as on it.
+  constexpr double edge = 1e-6;
+  const double last_r = rows_ - 1, last_c = cols_ - 1;
+  double best = -std::numeric_limits<double>::infinity();
+  if (fr0 < -edge || fc0 < -edge || fr1 > last_r + edge || fc1 > last_c + edge) best = outside_m_;
+  if (fr1 < -edge || fc1 < -edge || fr0 > last_r + edge || fc0 > last_c + edge) return best;
+  // A height inside a cell is a weighted mean of its corner nodes: the nodes from the row
+  // below the box to the row above it (and the same for columns) bound it.
+  const auto r0 = static_cast<int>(std::clamp(std::floor(fr0), 0.0, last_r));
+  const auto r1 = static_cast<int>(std::clamp(std::ceil(fr1), 0.0, last_r));
+  const auto c0 = static_cast<int>(std::clamp(std::floor(fc0), 0.0, last_c));
+  const auto c1 = static_cast<int>(std::clamp(std::ceil(fc1), 0.0, last_c));
+  for (int br = r0 / block_cells; br <= r1 / block_cells; ++br) {
+    for (int bc = c0 / block_cells; bc <= c1 / block_cells; ++bc) {
+      best = std::max(best, static_cast<double>(block_max_m_[static_cast<std::size_t>(br) *
+                                                                 static_cast<std::size_t>(block_cols_) +
+                                                             static_cast<std::size_t>(bc)]));
+    }
+  }
+  // The interpolation's rounding may exceed its largest node by an ulp or so.
+  return best + 1e-6 * (1.0 + std::abs(best));
 }
 
 ElevationGrid ElevationGrid::constant(double height_m) {
@@ -104,22 +145,136 @@ struct SegmentHit {
   double along_m;  // distance along the polyline to the closest point
 };
 
-SegmentHit closest_on_polyline(const std::vector<std::pair<double, double>>& pts, double x, double y) noexcept {
-  SegmentHit best{std::numeric_limits<double>::infinity(), 0.0};
-  double walked = 0.0;
-  for (std::size_t i = 0; i + 1 < pts.size(); ++i) {
-    const auto [ax, ay] = pts[i];
-    const auto [bx, by] = pts[i + 1];
-    const double dx = bx - ax, dy = by - ay;
-    const double len2 = dx * dx + dy * dy;
-    const double len = std::sqrt(len2);
-    const double t = len2 > 0 ? std::clamp(((x - ax) * dx + (y - ay) * dy) / len2, 0.0, 1.0) : 0.0;
-    const double d = std::hypot(x - (ax + t * dx), y - (ay + t * dy));
-    if (d < best.distance_m) best = {d, walked + t * len};
-    walked += len;
-  }
-  return best;
+// The squared distance from (x, y) to the box [x0, x1] x [y0, y1].
+inline double box_distance2(double x0, double y0, double x1, double y1, double x, double y) noexcept {
+  const double dx = std::max(std::max(x0 - x, x - x1), 0.0);
+  const double dy = std::max(std::max(y0 - y, y - y1), 0.0);
+  return dx * dx + dy * dy;
 }
+
+// Whether everything in a box at squared distance box_d2 is certainly farther than limit_m,
+// with a margin so that the rounding of a distance computed to a point of the box can never
+// make the answer wrong.
+inline bool certainly_beyond(double box_d2, double limit_m) noexcept {
+  const double padded = (limit_m + 1e-6) * (1.0 + 1e-12);
+  return box_d2 > padded * padded;
+}
+
+struct Box {
+  double x0, y0, x1, y1;
+  [[nodiscard]] double distance2(double x, double y) const noexcept { return box_distance2(x0, y0, x1, y1, x, y); }
+};
+
+// A polyline axis with a tree of bounding boxes over consecutive runs of its segments, for
+// the closest-point query of every grid cell. The query returns exactly what a scan of all
+// segments in order returns (the first segment at the least distance, the same arithmetic
+// per segment) whenever that distance is within the cut-off; beyond it, infinity. A polyline
+// is spatially coherent, so runs of consecutive segments have tight boxes.
+class AxisIndex {
+ public:
+  explicit AxisIndex(const std::vector<std::pair<double, double>>& pts) {
+    double walked = 0.0;
+    for (std::size_t i = 0; i + 1 < pts.size(); ++i) {
+      const auto [ax, ay] = pts[i];
+      const auto [bx, by] = pts[i + 1];
+      Segment s{ax, ay, bx - ax, by - ay, 0.0, 0.0, walked};
+      s.len2 = s.dx * s.dx + s.dy * s.dy;
+      s.len = std::sqrt(s.len2);
+      walked += s.len;  // the same running sum, in the same order, as the scan
+      segments_.push_back(s);
+    }
+    if (!segments_.empty()) build(0, segments_.size());
+  }
+
+  // The closest point of the axis to (x, y) if it lies within cutoff_m (or cutoff_m is not a
+  // positive number: then no cut); hint is the index of a segment likely to be close (the
+  // last cell's answer), updated.
+  [[nodiscard]] SegmentHit closest(double x, double y, double cutoff_m, std::size_t& hint) const noexcept {
+    SegmentHit best{std::numeric_limits<double>::infinity(), 0.0};
+    std::size_t best_i = segments_.size();
+    // Distances up to the cut-off may tie for the minimum only with distances up to it.
+    const double cut = cutoff_m > 0.0 ? cutoff_m * (1.0 + 1e-12) : std::numeric_limits<double>::infinity();
+    const auto consider = [&](std::size_t i) {
+      const SegmentHit h = hit(i, x, y);
+      if (h.distance_m < best.distance_m || (h.distance_m == best.distance_m && i < best_i)) {
+        best = h;
+        best_i = i;
+      }
+    };
+    if (segments_.empty() || certainly_beyond(nodes_[0].box.distance2(x, y), cut)) return best;
+    if (hint < segments_.size()) consider(hint);
+    std::size_t stack[64];
+    std::size_t top = 0;
+    stack[top++] = 0;
+    while (top > 0) {
+      const Node& n = nodes_[stack[--top]];
+      const double limit = std::min(best.distance_m, cut);
+      if (certainly_beyond(n.box.distance2(x, y), limit)) continue;
+      if (n.left == 0) {
+        for (std::size_t i = n.lo; i < n.hi; ++i) {
+          const Segment& g = segments_[i];
+          const double bx = g.ax + g.dx, by = g.ay + g.dy;
+          const double d2 = box_distance2(std::min(g.ax, bx), std::min(g.ay, by), std::max(g.ax, bx),
+                                          std::max(g.ay, by), x, y);
+          if (i != hint && !certainly_beyond(d2, std::min(best.distance_m, cut))) consider(i);
+        }
+        continue;
+      }
+      // Nearer child last, so that it is searched first and tightens the bound.
+      const bool left_nearer = nodes_[n.left].box.distance2(x, y) <= nodes_[n.right].box.distance2(x, y);
+      stack[top++] = left_nearer ? n.right : n.left;
+      stack[top++] = left_nearer ? n.left : n.right;
+    }
+    if (best.distance_m > cut) return {std::numeric_limits<double>::infinity(), 0.0};
+    if (best_i < segments_.size()) hint = best_i;
+    return best;
+  }
+
+ private:
+  struct Segment {
+    double ax, ay, dx, dy, len2, len, walked;
+  };
+  struct Node {
+    Box box;
+    std::size_t lo, hi;             // segments [lo, hi)
+    std::size_t left = 0, right = 0;  // children; 0 for a leaf (node 0 is the root)
+  };
+  static constexpr std::size_t leaf_size = 4;
+
+  [[nodiscard]] SegmentHit hit(std::size_t i, double x, double y) const noexcept {
+    // The arithmetic of the plain scan, term for term, so that results are bit-identical.
+    const Segment& s = segments_[i];
+    const double t = s.len2 > 0 ? std::clamp(((x - s.ax) * s.dx + (y - s.ay) * s.dy) / s.len2, 0.0, 1.0) : 0.0;
+    const double d = std::hypot(x - (s.ax + t * s.dx), y - (s.ay + t * s.dy));
+    return {d, s.walked + t * s.len};
+  }
+
+  std::size_t build(std::size_t lo, std::size_t hi) {
+    const std::size_t at = nodes_.size();
+    nodes_.push_back({{std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(),
+                       -std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()},
+                      lo, hi});
+    Box box = nodes_[at].box;
+    for (std::size_t i = lo; i < hi; ++i) {
+      const Segment& s = segments_[i];
+      const double bx = s.ax + s.dx, by = s.ay + s.dy;
+      box = {std::min({box.x0, s.ax, bx}), std::min({box.y0, s.ay, by}), std::max({box.x1, s.ax, bx}),
+             std::max({box.y1, s.ay, by})};
+    }
+    nodes_[at].box = box;
+    if (hi - lo > leaf_size) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      const std::size_t left = build(lo, mid);
+      const std::size_t right = build(mid, hi);
+      nodes_[at].left = left;
+      nodes_[at].right = right;
+    }
+    return at;
+  }
+
+  std::vector<Segment> segments_;
+  std::vector<Node> nodes_;
+};
 
 }  // namespace
 
@@ -133,15 +288,21 @@ ElevationGrid make_synthetic_terrain(const SyntheticTerrainParams& p) {
   const int rows = std::max(2, static_cast<int>(std::ceil((p.north_lat_deg - p.south_lat_deg) / dlat)) + 1);
   const int cols = std::max(2, static_cast<int>(std::ceil((p.east_lon_deg - p.west_lon_deg) / dlon)) + 1);
 
-  std::vector<std::vector<std::pair<double, double>>> ridge_axes;
+  // A ridge adds nothing beyond 4 half-widths of its axis and a valley changes nothing beyond
+  // one: the axis indexes skip those cells without computing their distances.
+  std::vector<AxisIndex> ridge_axes;
   for (const auto& r : p.ridges) {
-    auto& axis = ridge_axes.emplace_back();
+    std::vector<std::pair<double, double>> axis;
     for (const auto& pt : r.axis) axis.push_back(plane.xy(pt.lat_deg, pt.lon_deg));
+    ridge_axes.emplace_back(axis);
   }
-  std::vector<std::vector<std::pair<double, double>>> valley_axes;
+  std::vector<AxisIndex> valley_axes;
   for (const auto& v : p.valleys) {
-    valley_axes.push_back({plane.xy(v.from.lat_deg, v.from.lon_deg), plane.xy(v.to.lat_deg, v.to.lon_deg)});
+    valley_axes.emplace_back(std::vector<std::pair<double, double>>{plane.xy(v.from.lat_deg, v.from.lon_deg),
+                                                                    plane.xy(v.to.lat_deg, v.to.lon_deg)});
   }
+  std::vector<std::size_t> ridge_hint(p.ridges.size(), 0);
+  std::size_t valley_hint = 0;
 
   const std::uint64_t seed = p.seed * 0x2545F4914F6CDD1DULL + 17;
   constexpr double noise_wavelength_m = 40000.0;  // largest feature of the plains' roughness
@@ -155,7 +316,7 @@ ElevationGrid make_synthetic_terrain(const SyntheticTerrainParams& p) {
       double height = p.base_height_m + p.roughness_m * fbm(seed, x / noise_wavelength_m, y / noise_wavelength_m, 5);
       for (std::size_t k = 0; k < p.ridges.size(); ++k) {
         const auto& ridge = p.ridges[k];
-        const SegmentHit hit = closest_on_polyline(ridge_axes[k], x, y);
+        const SegmentHit hit = ridge_axes[k].closest(x, y, 4.0 * ridge.half_width_m, ridge_hint[k]);
         const double u = hit.distance_m / ridge.half_width_m;
         if (u > 4.0) continue;
         // Crest height wanders between the bounds along the axis; rugged detail grows with
@@ -168,7 +329,7 @@ ElevationGrid make_synthetic_terrain(const SyntheticTerrainParams& p) {
       }
       for (std::size_t k = 0; k < p.valleys.size(); ++k) {
         const auto& valley = p.valleys[k];
-        const double d = closest_on_polyline(valley_axes[k], x, y).distance_m;
+        const double d = valley_axes[k].closest(x, y, valley.half_width_m, valley_hint).distance_m;
         if (d >= valley.half_width_m || height <= valley.floor_m) continue;
         const double t = d / valley.half_width_m;
         height = valley.floor_m + (height - valley.floor_m) * t * t;  // U-shaped glacial profile

@@ -55,6 +55,15 @@ struct Performance {
   double max_accel_mps2 = 1.5;      // along-track speed change
 };
 
+// The normal acceleration (m/s^2) a platform uses to change its flight-path angle (to start or
+// end a climb): max(max_accel_mps2, max_climb_mps / 4 s), so that it reaches its maximum
+// climb rate from level flight in about 4 s, or less if its along-track limit is larger.
+// Fighter defaults (150 m/s, 8 m/s^2): 37.5 m/s^2; airliner (15 m/s, 1.5 m/s^2): 3.75 m/s^2.
+// With speed V, flight-path angle gamma and the turn rate omega, the velocity vector then
+// changes at most by (max_accel_mps2 + pitch_accel_mps2 + omega V cos(gamma)) per second,
+// and the vertical speed by at most (max_accel_mps2 + pitch_accel_mps2) per second.
+[[nodiscard]] double pitch_accel_mps2(const Performance& perf) noexcept;
+
 struct PlatformParams {
   std::string id;          // unique; truth_id in the output files
   std::string callsign;    // may be empty

@@ -38,13 +38,21 @@ class ElevationGrid {
     return heights_m_[static_cast<std::size_t>(row) * static_cast<std::size_t>(cols_) + static_cast<std::size_t>(col)];
   }
   [[nodiscard]] float max_height_m() const noexcept { return max_m_; }
+  // A bound never below height_m() anywhere in the box [south, north] x [west, east]
+  // (degrees), from maxima kept per block of block_cells x block_cells cells, so cheap for
+  // boxes of many cells; it counts the outside height when the box reaches outside the grid.
+  [[nodiscard]] double max_height_m(double south_lat_deg, double west_lon_deg, double north_lat_deg,
+                                    double east_lon_deg) const noexcept;
 
  private:
+  static constexpr int block_cells = 16;
   double south_ = 0.0, west_ = 0.0, dlat_ = 1.0, dlon_ = 1.0;
   int rows_ = 0, cols_ = 0;
   std::vector<float> heights_m_;
   float max_m_ = 0.0F;
   double outside_m_ = 0.0;
+  int block_cols_ = 0;
+  std::vector<float> block_max_m_;  // row-major blocks; block (i, j) covers rows 16i..16i+15, cols 16j..16j+15
 };
 
 struct LatLon {
