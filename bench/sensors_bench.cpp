@@ -117,17 +117,22 @@ jrads::world::WorldParams traffic(int n, double half_lat = 2.5, double half_lon 
   return params;
 }
 
+// The radar both scan benchmarks use: default parameters, a 10 s scan, at the centre.
+jrads::sensors::Radar centre_radar(const jrads::world::World& world) {
+  jrads::sensors::RadarParams p;
+  p.id = "R1";
+  p.antenna = {kLat, kLon, 20.0};
+  p.scan_period_s = 10.0;
+  return jrads::sensors::Radar(p, world.terrain());
+}
+
 // One scan over N targets spread over 5 x 7 degrees, most within the radar's 250 km: the
 // per-scan cost when everything is in view.
 void BM_RadarScan(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
   jrads::world::World world(traffic(n), mountains());
   world.advance_to(jrads::SimTime::from_s(130.0), 140.0);
-  jrads::sensors::RadarParams p;
-  p.id = "R1";
-  p.antenna = {kLat, kLon, 20.0};
-  p.scan_period_s = 10.0;
-  jrads::sensors::Radar radar(p, world.terrain());
+  jrads::sensors::Radar radar = centre_radar(world);
   RngStream rng = jrads::Rng(5).stream("radar/R1");
   std::vector<jrads::sensors::Detection> out;
   std::int64_t k = 0;
@@ -150,11 +155,7 @@ void BM_RadarTheatreScans(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
   jrads::world::World world(traffic(n, 5.0, 7.0), mountains());
   world.advance_to(jrads::SimTime::from_s(200.0), 210.0);
-  jrads::sensors::RadarParams p;
-  p.id = "R1";
-  p.antenna = {kLat, kLon, 20.0};
-  p.scan_period_s = 10.0;
-  jrads::sensors::Radar radar(p, world.terrain());
+  jrads::sensors::Radar radar = centre_radar(world);
   RngStream rng = jrads::Rng(5).stream("radar/R1");
   std::vector<jrads::sensors::Detection> out;
   std::size_t reports = 0;
