@@ -13,9 +13,9 @@ set_target_properties(GeographicLib::GeographicLib PROPERTIES
   IMPORTED_LOCATION "${GEOGRAPHICLIB_LIBRARY}"
   INTERFACE_INCLUDE_DIRECTORIES "${GEOGRAPHICLIB_INCLUDE_DIR}")
 
+find_package(nlohmann_json 3 REQUIRED)  # header-only; metrics writes its JSON with it
 if(NOT JRADS_FUZZ)
   find_package(CLI11 REQUIRED)
-  find_package(nlohmann_json 3 REQUIRED)
 endif()
 if(JRADS_TESTS)
   find_package(GTest REQUIRED)

@@ -7,50 +7,6 @@
 
 namespace jrads::sim {
 
-void append_double(std::string& out, double v) {
-  char buf[32];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
-}
-
-void append_fixed(std::string& out, double v, int decimals) {
-  char buf[64];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
-  out.append(buf, r.ptr);
-}
-
-void append_time(std::string& out, SimTime t) {
-  std::int64_t ns = t.ns();
-  if (ns < 0) {
-    out.push_back('-');
-    ns = -ns;  // |SimTime| never reaches INT64_MIN: that is 292 years
-  }
-  char buf[32];
-  const auto r = std::to_chars(buf, buf + sizeof buf, ns / 1'000'000'000);
-  out.append(buf, r.ptr);
-  std::int64_t frac = ns % 1'000'000'000;
-  if (frac == 0) return;
-  int digits = 9;
-  while (frac % 10 == 0) {
-    frac /= 10;
-    --digits;
-  }
-  char fbuf[16];
-  std::snprintf(fbuf, sizeof fbuf, ".%0*lld", digits, static_cast<long long>(frac));
-  out.append(fbuf);
-}
-
-void append_icao(std::string& out, std::uint32_t icao) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  for (int shift = 20; shift >= 0; shift -= 4) out.push_back(hex[(icao >> shift) & 0xF]);
-}
-
-void append_squawk(std::string& out, std::uint16_t squawk) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%04u", static_cast<unsigned>(squawk % 10000));
-  out.append(buf);
-}
-
 // A buffered output file that remembers its first error.
 struct CsvOutput::File {
   std::FILE* fp = nullptr;

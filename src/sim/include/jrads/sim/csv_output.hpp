@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "jrads/core/csv_format.hpp"
 #include "jrads/core/result.hpp"
 #include "jrads/core/sim_time.hpp"
 #include "jrads/sim/simulation.hpp"
@@ -45,13 +46,11 @@ class CsvOutput final : public SimulationSink {
   bool committed_ = false;
 };
 
-// Formatting helpers, exposed for tests and for other writers of the same files.
-void append_double(std::string& out, double v);        // shortest round-trip
-void append_fixed(std::string& out, double v, int decimals);
-// Exact decimal seconds from the nanosecond count ("120", "0.02259151"), so times never pick
-// up binary rounding noise such as 120.00000000000001.
-void append_time(std::string& out, SimTime t);
-void append_icao(std::string& out, std::uint32_t icao);  // 6 upper-case hex digits
-void append_squawk(std::string& out, std::uint16_t squawk);  // 4 digits
+// The formatting helpers live in core (shared by every writer of FORMATS files).
+using jrads::append_double;
+using jrads::append_fixed;
+using jrads::append_icao;
+using jrads::append_squawk;
+using jrads::append_time;
 
 }  // namespace jrads::sim
