@@ -1,0 +1,1202 @@
+#include "jrads/picture/tracker.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+#include <unordered_map>
+#include <utility>
+
+#include <Eigen/Cholesky>
+#include <Eigen/LU>
+
+#include "jrads/core/assignment.hpp"
+#include "jrads/core/log.hpp"
+#include "jrads/core/result.hpp"
+
+namespace jrads::picture {
+
+const char* to_string(TrackStatus s) noexcept {
+  switch (s) {
+    case TrackStatus::tentative: return "tentative";
+    case TrackStatus::confirmed: return "confirmed";
+    case TrackStatus::coasting: return "coasting";
+  }
+  return "tentative";
+}
+
+const char* to_string(AlertKind k) noexcept {
+  switch (k) {
+    case AlertKind::adsb_spoofing: return "adsb_spoofing";
+    case AlertKind::identity_conflict: return "identity_conflict";
+    case AlertKind::radar_bias: return "radar_bias";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr double kSearchCell_m = 15000.0;  // grid cell: tracks farther than this from a report are not gated
+constexpr double kSupportMemory_s = 60.0;  // a sensor that saw a track this recently sets its revisit
+constexpr double kSpoofRadarMemory_s = 30.0;
+constexpr double kAlertRepeat_s = 60.0;
+
+struct Support {
+  std::uint32_t sensor = 0;
+  SimTime time;
+};
+
+struct Track {
+  std::uint64_t uid = 0;
+  std::uint32_t number = 0;  // 0 while tentative
+  TrackStatus status = TrackStatus::tentative;
+  bool dead = false;
+  bool has_icao = false;
+  std::uint32_t icao = 0;
+  int hits = 0;
+  ImmState imm;
+  Gaussian est;  // imm_combined(imm) at `time`
+  SimTime time, first_hit, last_hit, last_radar_hit, confirmed_at;
+  std::array<Support, 6> support{};  // the latest hit of each of the last few sensors
+  int n_support = 0;
+  Identity identity = Identity::pending;
+  Profile profile = Profile::ordinary;
+  SimTime profile_since;
+  bool threatening = false;
+  SimTime threatening_since;
+  SimTime last_conflict_alert = SimTime::from_s(-1e9);
+  SimTime last_spoof_alert = SimTime::from_s(-1e9);
+  std::uint64_t merge_with = 0;  // uid of the track this one has looked like lately
+  int merge_count = 0;
+  EvidenceRecord evidence;
+
+  void note_support(std::uint32_t sensor, SimTime t) {
+    for (int k = 0; k < n_support; ++k) {
+      if (support[k].sensor == sensor) {
+        support[k].time = t;
+        return;
+      }
+    }
+    if (n_support < static_cast<int>(support.size())) {
+      support[n_support++] = {sensor, t};
+      return;
+    }
+    auto oldest = std::min_element(support.begin(), support.end(),
+                                   [](const Support& a, const Support& b) { return a.time < b.time; });
+    *oldest = {sensor, t};
+  }
+  [[nodiscard]] SimTime last_support(std::uint32_t sensor) const {
+    for (int k = 0; k < n_support; ++k) {
+      if (support[k].sensor == sensor) return support[k].time;
+    }
+    return SimTime::from_s(-1e9);
+  }
+};
+
+// Per-sensor learnt facts: the rotation period from the azimuths of successive reports (the
+// file says nothing about scan periods), and for interrogators, when a rotation completed.
+struct SensorState {
+  bool seen = false;
+  double last_az_deg = 0.0;
+  SimTime last_time;
+  double sum_az_deg = 0.0;  // accumulated sweep, over report pairs that are unambiguous
+  double sum_t_s = 0.0;
+  double period_s = 0.0;    // 0 until measured from the sweep
+  double interval_s = 0.0;  // from the intervals between one track's hits by this sensor; 0 until seen
+  SimTime rotation_start;   // interrogators: start of the current rotation
+  bool rotation_started = false;
+  double max_range_m = 0.0; // farthest reply seen (interrogators)
+  // Registration: residuals (measured - anchored prediction) of the latest matched reports.
+  std::vector<std::pair<double, double>> residuals;  // (azimuth deg, range m), a ring
+  std::size_t next_residual = 0;
+  Tracker::Bias bias;
+  double alerted_az_deg = 0.0, alerted_range_m = 0.0;
+  bool alerted = false;
+};
+
+// Predicted mean position after dt (no covariance): enough to place a track in the grid.
+Eigen::Vector3d predicted_pos(const Track& t, SimTime at) {
+  const double dt = (at - t.time).s();
+  return t.est.x.head<3>() + dt * t.est.x.segment<3>(3);
+}
+
+// Trace of the predicted position covariance after dt, for the Euclidean pre-gate.
+double predicted_pos_trace(const Track& t, double dt) {
+  const StateCov& P = t.est.P;
+  return P.block<3, 3>(0, 0).trace() + 2.0 * dt * P.block<3, 3>(0, 3).trace() + dt * dt * P.block<3, 3>(3, 3).trace();
+}
+
+std::int64_t cell_pack(std::int64_t cx, std::int64_t cy) { return (cx + (1LL << 30)) * (1LL << 31) + (cy + (1LL << 30)); }
+
+std::int64_t cell_key(double e_m, double n_m) {
+  return cell_pack(static_cast<std::int64_t>(std::floor(e_m / kSearchCell_m)),
+                   static_cast<std::int64_t>(std::floor(n_m / kSearchCell_m)));
+}
+
+// Duplicates are looked for within this distance: further apart, two tracks are two aircraft.
+constexpr double kMergeCell_m = 3000.0;
+std::int64_t merge_key(double e_m, double n_m) {
+  return cell_pack(static_cast<std::int64_t>(std::floor(e_m / kMergeCell_m)),
+                   static_cast<std::int64_t>(std::floor(n_m / kMergeCell_m)));
+}
+
+// Union-find over reports and tracks of one sensor group, for gated clusters.
+struct Clusters {
+  std::vector<int> parent;
+  explicit Clusters(int n) : parent(static_cast<std::size_t>(n)) { std::iota(parent.begin(), parent.end(), 0); }
+  int find(int a) {
+    while (parent[a] != a) {
+      parent[a] = parent[parent[a]];
+      a = parent[a];
+    }
+    return a;
+  }
+  void unite(int a, int b) {
+    a = find(a);
+    b = find(b);
+    if (a != b) parent[std::max(a, b)] = std::min(a, b);
+  }
+};
+
+struct Pair {
+  int report = 0;  // index into the group
+  int track = 0;   // index into tracks_
+  double cost = 0.0;
+};
+
+}  // namespace
+
+struct Tracker::Impl {
+  std::vector<SensorSite> sensors;
+  TrackerParams params;
+  CommonFrame frame;
+  std::vector<SensorState> sensor_state;
+
+  // Reorder buffer: a min-heap on (time, arrival).
+  struct Pending {
+    Report report;
+    std::uint64_t seq = 0;
+  };
+  std::vector<Pending> heap;
+  std::uint64_t seq = 0;
+  bool have_newest = false;
+  SimTime newest;
+  bool have_released = false;
+  SimTime released;  // every report at or before this has been handed to the slices
+
+  bool slicing = false;
+  SimTime slice_end;
+  std::vector<Report> slice;
+  SimTime slice_dt, output_dt;
+
+  std::vector<Track> tracks;
+  std::uint64_t next_uid = 1;
+  std::uint32_t next_number = 1;
+  std::unordered_map<std::uint32_t, std::uint64_t> icao_owner;  // address -> track uid
+
+  // Identification context in the region frame.
+  struct PlanGeometry {
+    std::vector<Eigen::Vector2d> route;  // horizontal, region ENU
+    std::vector<double> time_s;          // planned time at each route point
+    bool friendly = false;
+  };
+  std::vector<PlanGeometry> plans;
+  std::unordered_multimap<std::uint32_t, int> plans_by_icao, plans_by_squawk;
+  std::vector<std::pair<Eigen::Vector2d, double>> assets;  // centre, radius
+  std::vector<std::vector<std::uint32_t>> colocated_radars;  // per interrogator
+
+  // The grid of the current slice: (cell key, track index), sorted.
+  std::vector<std::pair<std::int64_t, int>> grid;
+
+  std::vector<TrackRow> rows;
+  std::vector<Alert> alerts;
+  TrackerStats stats;
+  std::shared_ptr<spdlog::logger> log = logger("picture");
+
+  Impl(std::vector<SensorSite> s, const TrackerParams& p)
+      : sensors(std::move(s)), params(p), frame(CommonFrame::centroid_of(sensors), sensors),
+        sensor_state(sensors.size()) {
+    JRADS_ASSERT(!sensors.empty());
+    JRADS_ASSERT(params.slice_s > 0.0 && params.output_period_s >= params.slice_s);
+    slice_dt = SimTime::from_s(params.slice_s);
+    output_dt = SimTime::from_s(params.output_period_s);
+    JRADS_ASSERT(output_dt.ns() % slice_dt.ns() == 0);
+    const auto& ctx = params.context;
+    for (int i = 0; i < static_cast<int>(ctx.flight_plans.size()); ++i) {
+      const FlightPlan& fp = ctx.flight_plans[i];
+      PlanGeometry g;
+      g.friendly = fp.friendly;
+      for (const Geodetic& point : fp.route) g.route.push_back(frame.region().enu_from_geodetic(point).vec().head<2>());
+      g.time_s.push_back(fp.departure_s);
+      for (std::size_t k = 1; k < g.route.size(); ++k) {
+        const double v = k < fp.leg_speed_mps.size() && fp.leg_speed_mps[k] > 1.0 ? fp.leg_speed_mps[k] : 200.0;
+        g.time_s.push_back(g.time_s.back() + (g.route[k] - g.route[k - 1]).norm() / v);
+      }
+      plans.push_back(std::move(g));
+      if (fp.icao) plans_by_icao.emplace(*fp.icao, i);
+      if (fp.squawk) plans_by_squawk.emplace(*fp.squawk, i);
+    }
+    for (const DefendedArea& a : ctx.assets) {
+      assets.emplace_back(frame.region().enu_from_geodetic(a.centre).vec().head<2>(), a.radius_m);
+    }
+    // An interrogator's silence means something only where it can see: where a radar at its
+    // own site sees the track (same horizon).
+    colocated_radars.resize(sensors.size());
+    for (std::uint32_t i = 0; i < sensors.size(); ++i) {
+      if (sensors[i].kind != SensorKind::iff) continue;
+      for (std::uint32_t k = 0; k < sensors.size(); ++k) {
+        if (sensors[k].kind != SensorKind::radar) continue;
+        if ((frame.sensor_position(i) - frame.sensor_position(k)).norm() <= 2000.0) colocated_radars[i].push_back(k);
+      }
+    }
+  }
+
+  static bool heap_after(const Pending& a, const Pending& b) {
+    if (a.report.time != b.report.time) return a.report.time > b.report.time;
+    return a.seq > b.seq;
+  }
+
+  void add(const Report& r) {
+    ++stats.reports;
+    if (r.sensor >= sensors.size() || (have_released && r.time < released)) {
+      ++stats.late_reports_dropped;
+      return;
+    }
+    heap.push_back({r, seq++});
+    std::push_heap(heap.begin(), heap.end(), heap_after);
+    if (!have_newest || r.time > newest) newest = r.time;
+    have_newest = true;
+    const SimTime horizon = newest - SimTime::from_s(params.reorder_window_s);
+    while (!heap.empty() && heap.front().report.time <= horizon) release_top();
+  }
+
+  void release_top() {
+    std::pop_heap(heap.begin(), heap.end(), heap_after);
+    const Report r = heap.back().report;
+    heap.pop_back();
+    released = r.time;
+    have_released = true;
+    if (!slicing) {
+      // The first slice ends on the slice grid just after the first report.
+      const std::int64_t q = r.time.ns() >= 0 ? r.time.ns() / slice_dt.ns() : (r.time.ns() - slice_dt.ns() + 1) / slice_dt.ns();
+      slice_end = SimTime::from_ns((q + 1) * slice_dt.ns());
+      slicing = true;
+    }
+    while (r.time >= slice_end) close_slice();
+    slice.push_back(r);
+  }
+
+  void finish() {
+    while (!heap.empty()) release_top();
+    if (!slicing) return;
+    // Close the last slice, then run on to the next output time so the last rows are written.
+    do {
+      close_slice();
+    } while ((slice_end - slice_dt).ns() % output_dt.ns() != 0);
+  }
+
+  // Processes the reports of [slice_end - slice_dt, slice_end), then the end-of-slice work.
+  void close_slice() {
+    const SimTime t0 = slice_end - slice_dt;
+    const SimTime t1 = slice_end;
+    if (!slice.empty()) process(t0, t1);
+    slice.clear();
+    maintain(t1);
+    if (t1.ns() % output_dt.ns() == 0) {
+      merge_duplicates(t1);
+      update_identities(t1);
+      emit_rows(t1);
+    }
+    compact();
+    slice_end = t1 + slice_dt;
+  }
+
+  // The measurement of a report. ADS-B heights carry more error than the horizontal figure of
+  // merit says (the file gives one sigma; heights are barometric in real systems), so the
+  // vertical standard deviation is at least adsb_min_vertical_sigma_m.
+  [[nodiscard]] Measurement measure(const Report& r) const {
+    Measurement m = frame.measurement(r);
+    if (m.model == MeasurementModel::position) {
+      const double v = params.adsb_min_vertical_sigma_m;
+      m.R(2, 2) = std::max(m.R(2, 2), v * v);
+    }
+    return m;
+  }
+
+  // ---- radar registration ------------------------------------------------------------------
+
+  // A track is an anchor for radar s when something other than s pins it down now: a recent
+  // ADS-B update, or hits from two other radars.
+  [[nodiscard]] bool is_anchor_for(const Track& t, std::uint32_t s, SimTime now) const {
+    if (t.status == TrackStatus::tentative) return false;
+    int others = 0;
+    for (int k = 0; k < t.n_support; ++k) {
+      const Support& sp = t.support[k];
+      if (sp.sensor == s) continue;
+      const SensorKind kind = sensors[sp.sensor].kind;
+      if (kind == SensorKind::adsb && (now - sp.time).s() <= 5.0) return true;
+      if (kind == SensorKind::radar && (now - sp.time).s() <= 1.5 * revisit_s(sp.sensor)) ++others;
+    }
+    return others >= 2;
+  }
+
+  // Matches every radar report of the slice with the one anchor near it (none when two are
+  // near: an ambiguous match would blur the estimate), before any bias correction.
+  void register_radars() {
+    for (Report& r : slice) {
+      if (r.kind != SensorKind::radar) continue;
+      const Measurement m = measure(r);
+      const Eigen::Vector3d approx = position_of(m).pos;
+      int matches = 0;
+      double daz = 0.0, dr = 0.0;
+      for_tracks_near(approx, [&](int ti) {
+        const Track& t = tracks[ti];
+        if (t.dead || matches > 1 || !is_anchor_for(t, r.sensor, r.time)) return;
+        const Eigen::Vector3d q = m.rot_sensor_from_region * predicted_pos(t, r.time) + m.offset_m;
+        const double range = q.norm();
+        double az = std::atan2(q.x(), q.y()) * 180.0 / 3.14159265358979323846;
+        if (az < 0.0) az += 360.0;
+        double a = r.azimuth_deg - az;
+        a -= 360.0 * std::round(a / 360.0);
+        const double d = r.range_m - range;
+        if (std::abs(a) > 3.0 || std::abs(d) > 3000.0) return;
+        ++matches;
+        daz = a;
+        dr = d;
+      });
+      SensorState& st = sensor_state[r.sensor];
+      if (matches == 1) add_residual(r, st, daz, dr);
+      if (params.correct_bias && st.bias.detected) {
+        r.azimuth_deg -= st.bias.azimuth_deg;
+        r.azimuth_deg -= 360.0 * std::floor(r.azimuth_deg / 360.0);
+        r.range_m = std::max(1.0, r.range_m - st.bias.range_m);
+      }
+    }
+  }
+
+  void add_residual(const Report& r, SensorState& st, double daz, double dr) {
+    const auto window = static_cast<std::size_t>(std::max(1, params.bias_window));
+    if (st.residuals.size() < window) {
+      st.residuals.emplace_back(daz, dr);
+    } else {
+      st.residuals[st.next_residual] = {daz, dr};
+    }
+    st.next_residual = (st.next_residual + 1) % window;
+    const int n = static_cast<int>(st.residuals.size());
+    if (n < params.bias_min_samples) return;
+    // Medians resist the odd wrong match; the standard error comes from the spread.
+    auto median_and_se = [&](auto get) {
+      std::vector<double> v;
+      v.reserve(st.residuals.size());
+      for (const auto& p : st.residuals) v.push_back(get(p));
+      std::nth_element(v.begin(), v.begin() + n / 2, v.end());
+      const double med = v[n / 2];
+      double ss = 0.0;
+      for (double x : v) ss += (x - med) * (x - med);
+      return std::pair(med, 1.2533 * std::sqrt(ss / (n - 1)) / std::sqrt(static_cast<double>(n)));
+    };
+    const auto [az, az_se] = median_and_se([](const auto& p) { return p.first; });
+    const auto [rg, rg_se] = median_and_se([](const auto& p) { return p.second; });
+    // Once a component is detected it stays until it falls below half its threshold, so an
+    // estimate near the threshold does not flicker.
+    const double keep_az = st.bias.detected && st.bias.azimuth_deg != 0.0 ? 0.5 : 1.0;
+    const double keep_rg = st.bias.detected && st.bias.range_m != 0.0 ? 0.5 : 1.0;
+    const bool az_bias = std::abs(az) >= keep_az * params.bias_min_az_deg && std::abs(az) > params.bias_significance * az_se;
+    const bool rg_bias = std::abs(rg) >= keep_rg * params.bias_min_range_m && std::abs(rg) > params.bias_significance * rg_se;
+    st.bias.samples = n;
+    if (!az_bias && !rg_bias) {
+      if (st.bias.detected) st.bias = Tracker::Bias{false, 0.0, 0.0, n};
+      return;
+    }
+    st.bias.detected = true;
+    st.bias.azimuth_deg = az_bias ? az : 0.0;
+    st.bias.range_m = rg_bias ? rg : 0.0;
+    const bool changed = std::abs(st.bias.azimuth_deg - st.alerted_az_deg) > std::max(0.25, 3.0 * az_se) ||
+                         std::abs(st.bias.range_m - st.alerted_range_m) > std::max(100.0, 3.0 * rg_se);
+    if (st.alerted && !changed) return;
+    st.alerted = true;
+    st.alerted_az_deg = st.bias.azimuth_deg;
+    st.alerted_range_m = st.bias.range_m;
+    char text[240];
+    std::snprintf(text, sizeof text,
+                  "radar %s looks misregistered: azimuth offset %+.2f deg (+/- %.2f), range offset %+.0f m (+/- %.0f) "
+                  "over its last %d reports matched with tracks anchored by ADS-B or other radars%s",
+                  sensors[r.sensor].id.c_str(), az, az_se, rg, rg_se, n,
+                  params.correct_bias ? "; correcting" : "");
+    alerts.push_back({r.time, AlertKind::radar_bias, 0, r.sensor, text});
+    log->info("t={:.1f} s: {}", r.time.s(), text);
+  }
+
+  // ---- association -------------------------------------------------------------------------
+
+  void build_grid(SimTime at) {
+    grid.clear();
+    grid.reserve(tracks.size());
+    for (int i = 0; i < static_cast<int>(tracks.size()); ++i) {
+      if (tracks[i].dead) continue;
+      const Eigen::Vector3d p = predicted_pos(tracks[i], at);
+      grid.emplace_back(cell_key(p.x(), p.y()), i);
+    }
+    std::sort(grid.begin(), grid.end());
+  }
+
+  template <class F>
+  void for_tracks_near(const Eigen::Vector3d& p, F&& f) const {
+    const auto cx = static_cast<std::int64_t>(std::floor(p.x() / kSearchCell_m));
+    const auto cy = static_cast<std::int64_t>(std::floor(p.y() / kSearchCell_m));
+    for (std::int64_t dx = -1; dx <= 1; ++dx) {
+      for (std::int64_t dy = -1; dy <= 1; ++dy) {
+        const std::int64_t key = cell_pack(cx + dx, cy + dy);
+        auto it = std::lower_bound(grid.begin(), grid.end(), std::pair<std::int64_t, int>{key, -1});
+        for (; it != grid.end() && it->first == key; ++it) f(it->second);
+      }
+    }
+  }
+
+  // The prediction a report is gated against: the combined estimate moved by the model that
+  // currently dominates, so a turning track is gated where the turn takes it.
+  [[nodiscard]] Gaussian predict_for_gate(const Track& t, double dt) const {
+    if (t.imm.mu[1] > 0.5) return imm_combined(imm_predict(t.imm, dt, params.imm));
+    return predict_cv(t.est, dt, params.imm.motion);
+  }
+
+  // The gate test of one report against one track: cost d2 + ln det S, or nothing.
+  bool gate(const Track& t, const Report& r, const Measurement& m, const Eigen::Vector3d& approx_pos,
+            double meas_trace, double* d2_out, double* cost_out) {
+    const double dt = (r.time - t.time).s();
+    if (dt < 0.0) return false;
+    const Eigen::Vector3d p = predicted_pos(t, r.time);
+    const double bound = params.gate_d2 * (predicted_pos_trace(t, dt) + meas_trace);
+    if ((p - approx_pos).squaredNorm() > bound) return false;  // d2 >= |dp|^2 / trace(S): safe to skip
+    if (t.hits == 1) {
+      // A one-hit track has no velocity yet: its second hit must be reachable at a plausible speed.
+      const double reach = params.max_target_speed_mps * dt + 3.0 * std::sqrt(meas_trace + t.est.P.block<3, 3>(0, 0).trace());
+      if ((t.est.x.head<3>() - approx_pos).squaredNorm() > reach * reach) return false;
+    }
+    ++stats.gate_tests;
+    const Innovation inn = innovate(predict_for_gate(t, dt), m);
+    if (!inn.valid || inn.d2 > params.gate_d2) return false;
+    *d2_out = inn.d2;
+    *cost_out = inn.d2 + std::log(std::max(inn.S.determinant(), 1e-300));
+    return true;
+  }
+
+  void process(SimTime t0, SimTime t1) {
+    learn_rotations();
+    drop_duplicate_adsb();
+    build_grid(t0 + SimTime::from_ns((t1 - t0).ns() / 2));
+    register_radars();
+
+    // Per sensor, in sensor order (the slice is in time order; stable sort keeps it so).
+    std::vector<int> order(slice.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return slice[a].sensor < slice[b].sensor; });
+
+    // (track index, slice index) of every update, applied per track in time order afterwards.
+    std::vector<std::pair<int, int>> updates;
+    std::vector<int> unassigned;
+    for (std::size_t begin = 0; begin < order.size();) {
+      std::size_t end = begin;
+      while (end < order.size() && slice[order[end]].sensor == slice[order[begin]].sensor) ++end;
+      const std::span<const int> group(order.data() + begin, end - begin);
+      if (sensors[slice[group[0]].sensor].kind == SensorKind::iff) {
+        associate_iff(group);
+      } else {
+        associate(group, updates, unassigned);
+      }
+      begin = end;
+    }
+    apply_updates(updates);
+    std::sort(unassigned.begin(), unassigned.end());
+    for (int idx : unassigned) start_track(slice[idx]);
+  }
+
+  void learn_rotations() {
+    for (const Report& r : slice) {
+      if (r.kind == SensorKind::adsb) continue;
+      SensorState& s = sensor_state[r.sensor];
+      if (r.kind == SensorKind::iff) s.max_range_m = std::max(s.max_range_m, r.range_m);
+      if (s.seen) {
+        const double dt = (r.time - s.last_time).s();
+        double daz = r.azimuth_deg - s.last_az_deg;
+        if (daz < 0.0) daz += 360.0;
+        // Pairs whose sweep could be read two ways (nearly 0 or nearly 360 degrees) are skipped.
+        if (dt > 0.0 && daz > 0.5 && daz < 300.0) {
+          s.sum_az_deg += daz;
+          s.sum_t_s += dt;
+          if (s.sum_az_deg >= 720.0) s.period_s = 360.0 * s.sum_t_s / s.sum_az_deg;
+        }
+      }
+      s.seen = true;
+      s.last_az_deg = r.azimuth_deg;
+      s.last_time = r.time;
+    }
+  }
+
+  [[nodiscard]] double revisit_s(std::uint32_t sensor) const {
+    if (sensors[sensor].kind == SensorKind::adsb) return params.adsb_revisit_s;
+    const SensorState& st = sensor_state[sensor];
+    if (st.period_s > 0.0) return st.period_s;
+    return st.interval_s > 0.0 ? st.interval_s : params.default_revisit_s;
+  }
+
+  // A second estimate of a rotating sensor's period, for sensors that see too few aircraft for
+  // the sweep estimate: successive hits on one track are one period apart, or a few when the
+  // sensor missed it, so a shorter interval replaces the estimate and longer ones are ignored.
+  void learn_interval(std::uint32_t sensor, double interval) {
+    if (interval < 0.5 || interval > 120.0) return;
+    double& est = sensor_state[sensor].interval_s;
+    if (est <= 0.0 || interval < 0.7 * est) {
+      est = interval;
+    } else if (interval < 1.4 * est) {
+      est += 0.1 * (interval - est);
+    }
+  }
+  [[nodiscard]] double sensor_period_s(std::uint32_t sensor) const {
+    const SensorState& st = sensor_state[sensor];
+    return st.period_s > 0.0 ? st.period_s : st.interval_s;
+  }
+
+  // The slowest revisit among the sensors that have seen the track lately (IFF excluded).
+  [[nodiscard]] double track_revisit_s(const Track& t, SimTime now) const {
+    double r = 0.0;
+    for (int k = 0; k < t.n_support; ++k) {
+      const Support& s = t.support[k];
+      if (sensors[s.sensor].kind == SensorKind::iff) continue;
+      if ((now - s.time).s() > kSupportMemory_s) continue;
+      r = std::max(r, revisit_s(s.sensor));
+    }
+    return r > 0.0 ? r : params.default_revisit_s;
+  }
+
+  // Several receivers decode the same squitter: one message, one measurement.
+  void drop_duplicate_adsb() {
+    std::vector<int> adsb;
+    for (int i = 0; i < static_cast<int>(slice.size()); ++i) {
+      if (slice[i].kind == SensorKind::adsb) adsb.push_back(i);
+    }
+    if (adsb.size() < 2) return;
+    auto key = [&](int i) {
+      const Report& r = slice[i];
+      return std::tuple(r.icao, r.time, r.pos.lat_deg, r.pos.lon_deg, r.pos.alt_m);
+    };
+    std::stable_sort(adsb.begin(), adsb.end(), [&](int a, int b) { return key(a) < key(b); });
+    std::vector<bool> drop(slice.size(), false);
+    for (std::size_t k = 1; k < adsb.size(); ++k) {
+      if (key(adsb[k]) == key(adsb[k - 1])) drop[adsb[k]] = true;
+    }
+    std::vector<Report> kept;
+    kept.reserve(slice.size());
+    for (std::size_t i = 0; i < slice.size(); ++i) {
+      if (drop[i]) {
+        ++stats.duplicate_adsb;
+      } else {
+        kept.push_back(slice[i]);
+      }
+    }
+    slice.swap(kept);
+  }
+
+  [[nodiscard]] int index_of_uid(std::uint64_t uid) const {
+    // Tracks are kept in uid order (created in order, compacted stably): binary search.
+    auto it = std::lower_bound(tracks.begin(), tracks.end(), uid, [](const Track& t, std::uint64_t u) { return t.uid < u; });
+    if (it == tracks.end() || it->uid != uid || it->dead) return -1;
+    return static_cast<int>(it - tracks.begin());
+  }
+
+  void associate(std::span<const int> group, std::vector<std::pair<int, int>>& updates, std::vector<int>& unassigned) {
+    const int n = static_cast<int>(group.size());
+    std::vector<Measurement> meas(static_cast<std::size_t>(n));
+    std::vector<Eigen::Vector3d> approx(static_cast<std::size_t>(n));
+    std::vector<double> mtrace(static_cast<std::size_t>(n));
+    std::vector<bool> done(static_cast<std::size_t>(n), false);
+    std::vector<int> reserved;  // tracks taken by an address match in this group
+    for (int j = 0; j < n; ++j) {
+      const Report& r = slice[group[j]];
+      meas[j] = measure(r);
+      if (meas[j].model == MeasurementModel::polar) {
+        const PositionEstimate pe = position_of(meas[j]);
+        approx[j] = pe.pos;
+        mtrace[j] = pe.cov.trace();
+      } else {
+        approx[j] = meas[j].z;
+        mtrace[j] = meas[j].R.trace();
+      }
+    }
+    // ADS-B reports whose address already has a track go to it directly, or are suspect.
+    for (int j = 0; j < n; ++j) {
+      const Report& r = slice[group[j]];
+      if (r.kind != SensorKind::adsb || !r.has_icao) continue;
+      auto owner = icao_owner.find(r.icao);
+      if (owner == icao_owner.end()) continue;
+      const int ti = index_of_uid(owner->second);
+      if (ti < 0) continue;
+      Track& t = tracks[ti];
+      const double dt = (r.time - t.time).s();
+      if (dt < 0.0) continue;
+      const Innovation inn = innovate(predict_for_gate(t, dt), meas[j]);
+      ++stats.gate_tests;
+      if (!inn.valid) continue;
+      if (inn.d2 <= params.gate_d2 && std::find(reserved.begin(), reserved.end(), ti) == reserved.end()) {
+        updates.emplace_back(ti, group[j]);
+        reserved.push_back(ti);
+        done[j] = true;
+      } else if (inn.d2 > params.spoof_d2 && (r.time - t.last_radar_hit).s() <= kSpoofRadarMemory_s &&
+                 t.last_radar_hit > SimTime::from_s(-1e8)) {
+        done[j] = true;  // not used: the radar track of this address is elsewhere
+        t.evidence.add({r.time, EvidenceKind::adsb_inconsistent, r.icao});
+        if ((r.time - t.last_spoof_alert).s() >= kAlertRepeat_s && t.number != 0) {
+          t.last_spoof_alert = r.time;
+          const double miss_m = (approx[j] - predicted_pos(t, r.time)).norm();
+          char text[200];
+          std::snprintf(text, sizeof text,
+                        "possible ADS-B spoofing: address %06X reported %.1f km from radar track %u, which holds it",
+                        r.icao, miss_m / 1000.0, t.number);
+          alerts.push_back({r.time, AlertKind::adsb_spoofing, t.number, r.sensor, text});
+          log->debug("t={:.1f} s: {}", r.time.s(), text);
+        }
+      } else if (inn.d2 > params.gate_d2) {
+        done[j] = true;  // between the gate and the spoof threshold: not trusted, not alarming
+      }
+    }
+
+    // Gate every remaining report against the tracks near it.
+    std::vector<Pair> pairs;
+    for (int j = 0; j < n; ++j) {
+      if (done[j]) continue;
+      const Report& r = slice[group[j]];
+      for_tracks_near(approx[j], [&](int ti) {
+        const Track& t = tracks[ti];
+        if (t.dead || std::find(reserved.begin(), reserved.end(), ti) != reserved.end()) return;
+        // Another aircraft's address never joins a track that has one.
+        if (r.kind == SensorKind::adsb && r.has_icao && t.has_icao && t.icao != r.icao) return;
+        double d2 = 0.0, cost = 0.0;
+        if (gate(t, r, meas[j], approx[j], mtrace[j], &d2, &cost)) pairs.push_back({j, ti, cost});
+      });
+    }
+    // Clusters of reports and tracks linked by gated pairs; each is one assignment problem.
+    std::vector<int> track_slot;  // local index per distinct track
+    std::unordered_map<int, int> local;
+    for (const Pair& p : pairs) {
+      if (local.emplace(p.track, static_cast<int>(track_slot.size())).second) track_slot.push_back(p.track);
+    }
+    const int m = static_cast<int>(track_slot.size());
+    Clusters cl(n + m);
+    for (const Pair& p : pairs) cl.unite(p.report, n + local[p.track]);
+    std::vector<std::vector<int>> cluster_pairs(static_cast<std::size_t>(n + m));
+    for (int k = 0; k < static_cast<int>(pairs.size()); ++k) cluster_pairs[cl.find(pairs[k].report)].push_back(k);
+
+    for (int j = 0; j < n; ++j) {
+      if (done[j]) continue;
+      if (cl.find(j) != j) continue;  // solved with its cluster's root
+      const auto& ks = cluster_pairs[j];
+      if (ks.empty()) {
+        if (slice[group[j]].kind != SensorKind::iff) unassigned.push_back(group[j]);
+        continue;
+      }
+      solve_cluster(group, pairs, ks, updates, unassigned);
+    }
+    // Reports whose cluster root is another report were handled with it; those that are roots
+    // with no pairs were handled above.
+  }
+
+  void solve_cluster(std::span<const int> group, const std::vector<Pair>& pairs, const std::vector<int>& ks,
+                     std::vector<std::pair<int, int>>& updates, std::vector<int>& unassigned) {
+    std::vector<int> reps, cols;
+    for (int k : ks) {
+      reps.push_back(pairs[k].report);
+      cols.push_back(pairs[k].track);
+    }
+    std::sort(reps.begin(), reps.end());
+    reps.erase(std::unique(reps.begin(), reps.end()), reps.end());
+    std::sort(cols.begin(), cols.end());
+    cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
+    if (reps.size() == 1 && cols.size() == 1) {
+      updates.emplace_back(cols[0], group[reps[0]]);
+      return;
+    }
+    ++stats.assignments;
+    const int nr = static_cast<int>(reps.size());
+    const int nc = static_cast<int>(cols.size());
+    // Columns: the tracks, then one "no track" column per report at the cost of a pair on the
+    // gate's edge with that report's most compact track.
+    const int width = nc + nr;
+    std::vector<double> cost(static_cast<std::size_t>(nr * width), kForbidden);
+    std::vector<double> best_logdet(static_cast<std::size_t>(nr), 1e300);
+    for (int k : ks) {
+      const int i = static_cast<int>(std::lower_bound(reps.begin(), reps.end(), pairs[k].report) - reps.begin());
+      const int c = static_cast<int>(std::lower_bound(cols.begin(), cols.end(), pairs[k].track) - cols.begin());
+      cost[static_cast<std::size_t>(i * width + c)] = pairs[k].cost;
+    }
+    for (int k : ks) {
+      const int i = static_cast<int>(std::lower_bound(reps.begin(), reps.end(), pairs[k].report) - reps.begin());
+      // cost = d2 + ln det S, and d2 <= gate: ln det S >= cost - gate.
+      best_logdet[i] = std::min(best_logdet[i], pairs[k].cost);
+    }
+    for (int i = 0; i < nr; ++i) cost[static_cast<std::size_t>(i * width + nc + i)] = best_logdet[i] + params.gate_d2;
+    const Result<Assignment> a = solve_assignment(cost, nr, width);
+    JRADS_ASSERT(a.has_value());  // every row has its own finite "no track" column
+    for (int i = 0; i < nr; ++i) {
+      const int c = a->row_to_col[i];
+      if (c >= 0 && c < nc) {
+        updates.emplace_back(cols[c], group[reps[i]]);
+      } else {
+        unassigned.push_back(group[reps[i]]);
+      }
+    }
+  }
+
+  void apply_updates(std::vector<std::pair<int, int>>& updates) {
+    std::sort(updates.begin(), updates.end(), [&](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first < b.first;
+      return slice[a.second].time < slice[b.second].time;
+    });
+    for (const auto& [ti, si] : updates) {
+      Track& t = tracks[ti];
+      const Report& r = slice[si];
+      const Measurement m = measure(r);
+      const double dt = (r.time - t.time).s();
+      if (dt < 0.0) continue;
+      const ImmState predicted = imm_predict(t.imm, dt, params.imm);
+      const ImmState updated = imm_update(predicted, m);
+      t.imm = updated;
+      t.est = imm_combined(t.imm);
+      t.time = r.time;
+      ++t.hits;
+      t.last_hit = r.time;
+      if (r.kind == SensorKind::radar) learn_interval(r.sensor, (r.time - t.last_support(r.sensor)).s());
+      t.note_support(r.sensor, r.time);
+      if (r.kind == SensorKind::radar) t.last_radar_hit = r.time;
+      if (t.status == TrackStatus::coasting) t.status = TrackStatus::confirmed;
+      if (r.kind == SensorKind::adsb && r.has_icao) {
+        t.evidence.add({r.time, EvidenceKind::adsb, r.icao});
+        if (!t.has_icao) {
+          t.has_icao = true;
+          t.icao = r.icao;
+          icao_owner.emplace(r.icao, t.uid);  // the first holder keeps an address
+        }
+      }
+      if (t.status == TrackStatus::tentative && t.hits >= params.confirm_hits &&
+          (r.time - t.first_hit).s() <= params.confirm_within_s) {
+        t.status = TrackStatus::confirmed;
+        t.number = next_number++;
+        t.confirmed_at = r.time;
+        ++stats.tracks_confirmed;
+      }
+    }
+  }
+
+  void start_track(const Report& r) {
+    const Measurement m = measure(r);
+    Track t;
+    t.uid = next_uid++;
+    t.imm = imm_init(init_from_measurement(m, params.max_speed_mps), params.imm);
+    t.est = imm_combined(t.imm);
+    t.time = t.first_hit = t.last_hit = r.time;
+    t.last_radar_hit = r.kind == SensorKind::radar ? r.time : SimTime::from_s(-1e9);
+    t.profile_since = r.time;
+    t.hits = 1;
+    t.note_support(r.sensor, r.time);
+    if (r.kind == SensorKind::adsb && r.has_icao) {
+      t.has_icao = true;
+      t.icao = r.icao;
+      t.evidence.add({r.time, EvidenceKind::adsb, r.icao});
+      icao_owner.emplace(r.icao, t.uid);
+    }
+    tracks.push_back(std::move(t));
+    ++stats.tracks_started;
+  }
+
+  // IFF replies give identity evidence to the track they gate with; they do not move tracks.
+  void associate_iff(std::span<const int> group) {
+    const int n = static_cast<int>(group.size());
+    std::vector<Pair> pairs;
+    std::vector<Measurement> meas(static_cast<std::size_t>(n));
+    for (int j = 0; j < n; ++j) {
+      const Report& r = slice[group[j]];
+      meas[j] = measure(r);
+      const PositionEstimate pe = position_of(meas[j]);
+      for_tracks_near(pe.pos, [&](int ti) {
+        double d2 = 0.0, cost = 0.0;
+        if (!tracks[ti].dead && gate(tracks[ti], r, meas[j], pe.pos, pe.cov.trace(), &d2, &cost)) {
+          pairs.push_back({j, ti, cost});
+        }
+      });
+    }
+    if (pairs.empty()) return;
+    std::unordered_map<int, int> local;
+    std::vector<int> cols;
+    for (const Pair& p : pairs) {
+      if (local.emplace(p.track, static_cast<int>(cols.size())).second) cols.push_back(p.track);
+    }
+    const int nc = static_cast<int>(cols.size());
+    const int width = nc + n;
+    std::vector<double> cost(static_cast<std::size_t>(n * width), kForbidden);
+    std::vector<double> best(static_cast<std::size_t>(n), 1e300);
+    for (const Pair& p : pairs) {
+      cost[static_cast<std::size_t>(p.report * width + local[p.track])] = p.cost;
+      best[p.report] = std::min(best[p.report], p.cost);
+    }
+    for (int j = 0; j < n; ++j) cost[static_cast<std::size_t>(j * width + nc + j)] = (best[j] < 1e299 ? best[j] : 0.0) + params.gate_d2;
+    const Result<Assignment> a = solve_assignment(cost, n, width);
+    JRADS_ASSERT(a.has_value());
+    for (int j = 0; j < n; ++j) {
+      const int c = a->row_to_col[j];
+      if (c < 0 || c >= nc) continue;
+      Track& t = tracks[cols[c]];
+      const Report& r = slice[group[j]];
+      learn_interval(r.sensor, (r.time - t.last_support(r.sensor)).s());
+      t.note_support(r.sensor, r.time);
+      switch (r.iff) {
+        case IffCode::mode5_valid: t.evidence.add({r.time, EvidenceKind::mode5_valid, r.sensor}); break;
+        case IffCode::mode3:
+          t.evidence.add({r.time, EvidenceKind::mode3, r.squawk});
+          if (r.squawk == 7500 || r.squawk == 7600 || r.squawk == 7700) {
+            t.evidence.add({r.time, EvidenceKind::emergency_squawk, r.squawk});
+          }
+          break;
+        case IffCode::none: t.evidence.add({r.time, EvidenceKind::iff_garble, r.sensor}); break;
+      }
+    }
+  }
+
+  // ---- track management --------------------------------------------------------------------
+
+  void maintain(SimTime now) {
+    for (Track& t : tracks) {
+      if (t.dead) continue;
+      const double since = (now - t.last_hit).s();
+      const double revisit = track_revisit_s(t, now);
+      const double dt = (now - t.time).s();
+      if (std::sqrt(std::max(0.0, predicted_pos_trace(t, dt))) > params.max_sigma_pos_m) {
+        kill(t);
+        continue;
+      }
+      switch (t.status) {
+        case TrackStatus::tentative:
+          if (since > params.tentative_scans * revisit || (now - t.first_hit).s() > params.confirm_within_s) kill(t);
+          break;
+        case TrackStatus::confirmed:
+        case TrackStatus::coasting:
+          if (since > std::max(params.delete_scans * revisit, params.delete_min_s)) {
+            kill(t);
+          } else if (since > params.coast_scans * revisit) {
+            t.status = TrackStatus::coasting;
+          }
+          break;
+      }
+    }
+    iff_rotations(now);
+  }
+
+  // When an interrogator completes a rotation, every confirmed track within its reach that gave
+  // it no reply during that rotation gains a "no reply" piece of evidence.
+  void iff_rotations(SimTime now) {
+    for (std::uint32_t s = 0; s < sensors.size(); ++s) {
+      if (sensors[s].kind != SensorKind::iff) continue;
+      SensorState& st = sensor_state[s];
+      const double period_s = sensor_period_s(s);
+      if (!st.seen || period_s <= 0.0) continue;
+      if (!st.rotation_started) {
+        st.rotation_started = true;
+        st.rotation_start = now;
+        continue;
+      }
+      const SimTime period = SimTime::from_s(period_s);
+      if (now - st.rotation_start < period) continue;
+      // The interrogator must still be answering someone, or it is off rather than unanswered.
+      if ((now - st.last_time).s() > period_s) {
+        st.rotation_start = now;
+        continue;
+      }
+      const Eigen::Vector3d site = frame.sensor_position(s);
+      for (Track& t : tracks) {
+        if (t.dead || t.status == TrackStatus::tentative) continue;
+        if (t.confirmed_at > st.rotation_start) continue;  // not confirmed for the whole rotation
+        if ((predicted_pos(t, now) - site).norm() > st.max_range_m) continue;
+        if (t.last_support(s) >= st.rotation_start) continue;
+        if (!colocated_radars[s].empty()) {
+          bool seen = false;
+          for (std::uint32_t rs : colocated_radars[s]) seen |= t.last_support(rs) >= st.rotation_start;
+          if (!seen) continue;  // perhaps hidden from the interrogator: silence proves nothing
+        }
+        t.evidence.add({now, EvidenceKind::no_reply, s});
+      }
+      st.rotation_start = now;
+    }
+  }
+
+  void kill(Track& t) {
+    t.dead = true;
+    ++stats.tracks_deleted;
+    if (t.has_icao) {
+      auto it = icao_owner.find(t.icao);
+      if (it != icao_owner.end() && it->second == t.uid) icao_owner.erase(it);
+    }
+  }
+
+  // Two confirmed tracks that stay together in position and velocity for merge_checks seconds
+  // are one aircraft: the one with the higher number is folded into the other. Tentative tracks
+  // are left out: their velocity is still unknown, so they would match any neighbour.
+  void merge_duplicates(SimTime now) {
+    // Candidates come from a fine grid of confirmed tracks only; a cheap Euclidean bound
+    // (d2 >= |dp|^2 / trace S) rejects most pairs before any prediction or factorisation.
+    std::vector<std::pair<std::int64_t, int>> fine;
+    std::vector<Eigen::Vector3d> pos(tracks.size());
+    std::vector<double> ptrace(tracks.size(), 0.0);
+    for (int i = 0; i < static_cast<int>(tracks.size()); ++i) {
+      const Track& t = tracks[i];
+      if (t.dead || t.status == TrackStatus::tentative) continue;
+      pos[i] = predicted_pos(t, now);
+      ptrace[i] = predicted_pos_trace(t, (now - t.time).s());
+      fine.emplace_back(merge_key(pos[i].x(), pos[i].y()), i);
+    }
+    std::sort(fine.begin(), fine.end());
+    for (const auto& [key, i] : fine) {
+      Track& a = tracks[i];
+      if (a.dead) continue;
+      int partner = -1;
+      const auto cx = static_cast<std::int64_t>(std::floor(pos[i].x() / kMergeCell_m));
+      const auto cy = static_cast<std::int64_t>(std::floor(pos[i].y() / kMergeCell_m));
+      for (std::int64_t dx = -1; dx <= 1 && partner < 0; ++dx) {
+        for (std::int64_t dy = -1; dy <= 1 && partner < 0; ++dy) {
+          const std::int64_t k = cell_pack(cx + dx, cy + dy);
+          for (auto it = std::lower_bound(fine.begin(), fine.end(), std::pair<std::int64_t, int>{k, -1});
+               it != fine.end() && it->first == k; ++it) {
+            const int j = it->second;
+            if (j >= i || tracks[j].dead) continue;  // each pair once, the older track as partner
+            const Track& b = tracks[j];
+            if (a.has_icao && b.has_icao && a.icao != b.icao) continue;
+            const Eigen::Vector3d dp0 = pos[i] - pos[j];
+            if (dp0.squaredNorm() > params.merge_d2 * (ptrace[i] + ptrace[j])) continue;
+            const Gaussian ga = predict_cv(a.est, (now - a.time).s(), params.imm.motion);
+            const Gaussian gb = predict_cv(b.est, (now - b.time).s(), params.imm.motion);
+            const Eigen::Vector3d dp = ga.x.head<3>() - gb.x.head<3>();
+            const Eigen::Matrix3d S = ga.P.block<3, 3>(0, 0) + gb.P.block<3, 3>(0, 0);
+            const double d2 = dp.dot(S.ldlt().solve(dp));
+            const Eigen::Vector3d dv = ga.x.segment<3>(3) - gb.x.segment<3>(3);
+            const double sv = std::sqrt((ga.P.block<3, 3>(3, 3) + gb.P.block<3, 3>(3, 3)).trace());
+            if (d2 <= params.merge_d2 && dv.norm() <= 3.0 * sv + 30.0) {
+              partner = j;
+              break;
+            }
+          }
+        }
+      }
+      if (partner < 0) {
+        a.merge_count = 0;
+        continue;
+      }
+      if (a.merge_with == tracks[partner].uid) {
+        ++a.merge_count;
+      } else {
+        a.merge_with = tracks[partner].uid;
+        a.merge_count = 1;
+      }
+      if (a.merge_count < params.merge_checks) continue;
+      Track& b = tracks[partner];
+      if (a.number < b.number) {
+        fold(a, b);
+      } else {
+        fold(b, a);
+      }
+    }
+  }
+
+  // Folds `gone` into `keep`: evidence, address and support move; `gone` dies. `keep` keeps its
+  // own state, which has already been updated by the reports of its own sensors.
+  void fold(Track& keep, Track& gone) {
+    keep.evidence.merge(gone.evidence);
+    keep.hits += gone.hits;
+    keep.last_hit = std::max(keep.last_hit, gone.last_hit);
+    keep.last_radar_hit = std::max(keep.last_radar_hit, gone.last_radar_hit);
+    keep.merge_count = 0;
+    for (int k = 0; k < gone.n_support; ++k) {
+      if (gone.support[k].time > keep.last_support(gone.support[k].sensor)) {
+        keep.note_support(gone.support[k].sensor, gone.support[k].time);
+      }
+    }
+    if (!keep.has_icao && gone.has_icao) {
+      auto it = icao_owner.find(gone.icao);
+      if (it != icao_owner.end() && it->second == gone.uid) it->second = keep.uid;
+      keep.has_icao = true;
+      keep.icao = gone.icao;
+    }
+    kill(gone);
+    --stats.tracks_deleted;  // a merge, not a loss
+    ++stats.tracks_merged;
+  }
+
+  // Whether the track's code or address and position match a filed flight plan.
+  void match_flight_plans(Track& t, const Eigen::Vector2d& pos, SimTime now) {
+    auto try_plans = [&](const auto& index, EvidenceKind kind) {
+      if (t.evidence.count(kind) == 0 || (now - t.evidence.last(kind)).s() > 10.0) return;
+      const auto [b, e] = index.equal_range(t.evidence.last_value(kind));
+      for (auto it = b; it != e; ++it) {
+        const PlanGeometry& g = plans[it->second];
+        if (distance_to_route(g.route, pos) > params.identity.plan_corridor_m) continue;
+        t.evidence.add({now, g.friendly ? EvidenceKind::friendly_flight_plan : EvidenceKind::civil_flight_plan,
+                        static_cast<std::uint32_t>(it->second)});
+        return;
+      }
+    };
+    try_plans(plans_by_squawk, EvidenceKind::mode3);
+    try_plans(plans_by_icao, EvidenceKind::adsb);
+  }
+
+  static double distance_to_route(const std::vector<Eigen::Vector2d>& route, const Eigen::Vector2d& p) {
+    double best = 1e300;
+    for (std::size_t k = 1; k < route.size(); ++k) {
+      const Eigen::Vector2d a = route[k - 1], ab = route[k] - a;
+      const double len2 = ab.squaredNorm();
+      const double u = len2 > 0.0 ? std::clamp((p - a).dot(ab) / len2, 0.0, 1.0) : 0.0;
+      best = std::min(best, (a + u * ab - p).norm());
+    }
+    return best;
+  }
+
+  // On its present course, the track passes over (within radius + margin of) a defended asset
+  // within the horizon, or is over one now.
+  [[nodiscard]] bool threatens_asset(const Eigen::Vector2d& pos, const Eigen::Vector2d& vel) const {
+    for (const auto& [centre, radius] : assets) {
+      const Eigen::Vector2d d = centre - pos;
+      const double reach = radius + params.identity.asset_margin_m;
+      if (d.norm() <= radius) return true;
+      const double v2 = vel.squaredNorm();
+      if (v2 < 1.0) continue;
+      const double t_cpa = d.dot(vel) / v2;
+      if (t_cpa <= 0.0 || t_cpa > params.identity.asset_horizon_s) continue;
+      if ((d - t_cpa * vel).norm() <= reach) return true;
+    }
+    return false;
+  }
+
+  // Procedural correlation: for each flight plan active now, the nearest confirmed track that is
+  // where and heading where the plan says gains flight-plan evidence, code or no code.
+  void correlate_plans_by_position(SimTime now) {
+    const double t = now.s();
+    const double cos_tol = std::cos(params.identity.plan_heading_tolerance_deg * 3.14159265358979323846 / 180.0);
+    for (int pi = 0; pi < static_cast<int>(plans.size()); ++pi) {
+      const PlanGeometry& g = plans[pi];
+      if (g.route.size() < 2 || t < g.time_s.front() || t > g.time_s.back()) continue;
+      std::size_t k = 1;
+      while (k + 1 < g.route.size() && g.time_s[k] < t) ++k;
+      const double span = g.time_s[k] - g.time_s[k - 1];
+      const double u = span > 0.0 ? std::clamp((t - g.time_s[k - 1]) / span, 0.0, 1.0) : 0.0;
+      const Eigen::Vector2d planned = g.route[k - 1] + u * (g.route[k] - g.route[k - 1]);
+      const Eigen::Vector2d dir = (g.route[k] - g.route[k - 1]).normalized();
+      int best = -1;
+      double best_d = params.identity.plan_position_tolerance_m;
+      for (int i = 0; i < static_cast<int>(tracks.size()); ++i) {
+        const Track& tr = tracks[i];
+        if (tr.dead || tr.status == TrackStatus::tentative) continue;
+        const Eigen::Vector2d p = predicted_pos(tr, now).head<2>();
+        const double d = (p - planned).norm();
+        if (d > best_d) continue;
+        const Eigen::Vector2d v = tr.est.x.segment<2>(3);
+        if (v.norm() < 1.0 || v.normalized().dot(dir) < cos_tol) continue;
+        if (distance_to_route(g.route, p) > params.identity.plan_corridor_m) continue;
+        best = i;
+        best_d = d;
+      }
+      if (best >= 0) {
+        tracks[best].evidence.add({now, g.friendly ? EvidenceKind::friendly_flight_plan : EvidenceKind::civil_flight_plan,
+                                   static_cast<std::uint32_t>(pi)});
+      }
+    }
+  }
+
+  void update_identities(SimTime now) {
+    if (!plans.empty()) correlate_plans_by_position(now);
+    for (Track& t : tracks) {
+      if (t.dead) continue;
+      const Eigen::Vector3d p = predicted_pos(t, now);
+      const Eigen::Vector3d v = t.est.x.segment<3>(3);
+      const double speed = v.norm();
+      const double alt = frame.geodetic_from_region(p).alt_m;
+      const Profile prof = classify_profile(speed, alt, params.identity);
+      if (prof != t.profile) {
+        t.profile = prof;
+        t.profile_since = now;
+        if (prof == Profile::missile_like || prof == Profile::fast_jet) {
+          t.evidence.add({now, EvidenceKind::hostile_kinematics, static_cast<std::uint32_t>(speed)});
+        }
+      }
+      const bool threat = t.status != TrackStatus::tentative && threatens_asset(p.head<2>(), v.head<2>());
+      if (threat != t.threatening) {
+        t.threatening = threat;
+        t.threatening_since = now;
+        if (threat) t.evidence.add({now, EvidenceKind::heading_for_asset, 0});
+      }
+      if (!plans.empty()) match_flight_plans(t, p.head<2>(), now);
+      const Behaviour b{t.profile, (now - t.profile_since).s(), t.threatening, (now - t.threatening_since).s()};
+      const IdentityDecision d = decide_identity(t.evidence, b, now, params.identity);
+      t.identity = d.identity;
+      if (d.conflict && t.number != 0 && (now - t.last_conflict_alert).s() >= kAlertRepeat_s) {
+        t.last_conflict_alert = now;
+        char text[200];
+        std::snprintf(text, sizeof text, "identity conflict on track %u: %s (speed %.0f m/s, height %.0f m); held %s",
+                      t.number, d.reason, speed, alt, to_string(d.identity));
+        alerts.push_back({now, AlertKind::identity_conflict, t.number, 0, text});
+        log->debug("t={:.1f} s: {}", now.s(), text);
+      }
+    }
+  }
+
+  void emit_rows(SimTime now) {
+    std::vector<int> out;
+    for (int i = 0; i < static_cast<int>(tracks.size()); ++i) {
+      const Track& t = tracks[i];
+      if (t.dead) continue;
+      if (t.status == TrackStatus::tentative && !params.emit_tentative) continue;
+      out.push_back(i);
+    }
+    std::sort(out.begin(), out.end(), [&](int a, int b) {
+      const auto ka = tracks[a].number == 0 ? 0xFFFFFFFFu : tracks[a].number;
+      const auto kb = tracks[b].number == 0 ? 0xFFFFFFFFu : tracks[b].number;
+      return ka != kb ? ka < kb : tracks[a].uid < tracks[b].uid;
+    });
+    for (int i : out) {
+      const Track& t = tracks[i];
+      const Gaussian g = predict_cv(t.est, (now - t.time).s(), params.imm.motion);
+      TrackRow row;
+      row.time = now;
+      row.track_number = t.number;
+      row.status = t.status;
+      row.identity = t.identity;
+      row.pos = frame.geodetic_from_region(g.x.head<3>());
+      row.vel_enu = frame.local_velocity(g.x.head<3>(), g.x.segment<3>(3));
+      row.sigma_pos_m = std::sqrt(std::max(0.0, g.P.block<3, 3>(0, 0).trace()));
+      row.sigma_vel_mps = std::sqrt(std::max(0.0, g.P.block<3, 3>(3, 3).trace()));
+      rows.push_back(row);
+    }
+  }
+
+  void compact() {
+    std::erase_if(tracks, [](const Track& t) { return t.dead; });
+  }
+};
+
+Tracker::Tracker(std::vector<SensorSite> sensors, const TrackerParams& params)
+    : impl_(std::make_unique<Impl>(std::move(sensors), params)) {}
+Tracker::Tracker(Tracker&&) noexcept = default;
+Tracker& Tracker::operator=(Tracker&&) noexcept = default;
+Tracker::~Tracker() = default;
+
+void Tracker::add(const Report& report) { impl_->add(report); }
+void Tracker::finish() { impl_->finish(); }
+std::vector<TrackRow> Tracker::take_rows() { return std::exchange(impl_->rows, {}); }
+std::vector<Alert> Tracker::take_alerts() { return std::exchange(impl_->alerts, {}); }
+const TrackerStats& Tracker::stats() const noexcept { return impl_->stats; }
+std::size_t Tracker::live_tracks() const noexcept {
+  return static_cast<std::size_t>(
+      std::count_if(impl_->tracks.begin(), impl_->tracks.end(), [](const Track& t) { return !t.dead; }));
+}
+const CommonFrame& Tracker::frame() const noexcept { return impl_->frame; }
+Tracker::Bias Tracker::radar_bias(std::uint32_t sensor) const {
+  return sensor < impl_->sensor_state.size() ? impl_->sensor_state[sensor].bias : Bias{};
+}
+std::size_t Tracker::bytes_per_track() noexcept { return sizeof(Track) + EvidenceRecord::kMaxLog * sizeof(Evidence); }
+
+}  // namespace jrads::picture

@@ -1,0 +1,409 @@
+#include "jrads/picture/tracker.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "jrads/core/rng.hpp"
+#include "picture/synthetic.hpp"
+
+namespace jrads::picture {
+namespace {
+
+using synth::Scene;
+using synth::Target;
+
+constexpr double kLat = 44.0, kLon = 20.0;
+
+// Two radars 120 km apart, an IFF interrogator beside the first and one ADS-B receiver.
+Scene two_radars() {
+  Scene s;
+  s.sensors = synth::grid_sites(kLat, kLon, 120000.0, 2, 1);
+  synth::Radar r1;
+  r1.sensor = 0;
+  r1.period_s = 5.0;
+  r1.clutter_per_scan = 5.0;
+  synth::Radar r2 = r1;
+  r2.sensor = 1;
+  r2.period_s = 8.0;
+  r2.start_az_deg = 123.0;
+  s.radars = {r1, r2};
+  s.adsb = {synth::AdsbReceiver{2}};
+  return s;
+}
+
+void add_iff(Scene& s) {
+  s.sensors.push_back({"I1", "KAL", SensorKind::iff, s.sensors[0].pos});
+  synth::Radar iff;
+  iff.sensor = static_cast<std::uint32_t>(s.sensors.size() - 1);
+  iff.kind = SensorKind::iff;
+  iff.period_s = 10.0;
+  iff.pd = 0.95;
+  iff.sigma_range_m = 30.0;
+  iff.sigma_az_deg = 0.1;
+  iff.sigma_el_deg = 1.0;
+  s.radars.push_back(iff);
+}
+
+struct Outcome {
+  std::vector<TrackRow> rows;
+  std::vector<Alert> alerts;
+  TrackerStats stats;
+};
+
+Outcome track(const Scene& s, const std::vector<Report>& reports, const TrackerParams& p = {}) {
+  Tracker t(s.sensors, p);
+  for (const Report& r : reports) t.add(r);
+  t.finish();
+  return {t.take_rows(), t.take_alerts(), t.stats()};
+}
+
+// The truth nearest to each row (index into scene.targets), and that distance.
+struct Match {
+  int target = -1;
+  double distance_m = 1e18;
+};
+Match nearest(const Scene& s, const CommonFrame& frame, const TrackRow& row) {
+  const Eigen::Vector3d p = frame.region().enu_from_geodetic(row.pos).vec();
+  Match best;
+  for (int i = 0; i < static_cast<int>(s.targets.size()); ++i) {
+    const Target& tg = s.targets[i];
+    if (row.time.s() < tg.t_start_s || row.time.s() > tg.t_end_s) continue;
+    Eigen::Vector3d q, v;
+    tg.state(row.time.s(), q, v);
+    const double d = (p - q).norm();
+    if (d < best.distance_m) best = {i, d};
+  }
+  return best;
+}
+
+// No time has two rows with the same number.
+void expect_unique_numbers(const std::vector<TrackRow>& rows) {
+  std::map<std::int64_t, std::set<std::uint32_t>> seen;
+  for (const TrackRow& r : rows) {
+    EXPECT_TRUE(seen[r.time.ns()].insert(r.track_number).second) << "track " << r.track_number << " twice at " << r.time.s();
+  }
+}
+
+// For each target, the set of track numbers of the rows nearest to it within `within_m`.
+std::map<int, std::set<std::uint32_t>> numbers_per_target(const Scene& s, const CommonFrame& frame,
+                                                          const std::vector<TrackRow>& rows, double within_m) {
+  std::map<int, std::set<std::uint32_t>> out;
+  for (const TrackRow& r : rows) {
+    const Match m = nearest(s, frame, r);
+    if (m.target >= 0 && m.distance_m <= within_m) out[m.target].insert(r.track_number);
+  }
+  return out;
+}
+
+TEST(Tracker, OneTargetGivesOneConfirmedTrackWithOneNumber) {
+  Scene s = two_radars();
+  Target tg;
+  tg.pos0 = {-60000.0, -30000.0, 9000.0};
+  tg.vel = {220.0, 40.0, 0.0};
+  tg.t_end_s = 500.0;
+  s.targets = {tg};
+  const CommonFrame frame(CommonFrame::centroid_of(s.sensors), s.sensors);
+  const Outcome run = track(s, synth::generate(s, frame, 600.0, 1));
+  expect_unique_numbers(run.rows);
+  ASSERT_FALSE(run.rows.empty());
+  const auto per = numbers_per_target(s, frame, run.rows, 2000.0);
+  ASSERT_EQ(per.count(0), 1U);
+  EXPECT_EQ(per.at(0).size(), 1U);
+  // Confirmed within four scans of the slower radar, and accurate once settled.
+  double first = 1e9;
+  double sum2 = 0.0;
+  int n = 0, far = 0;
+  for (const TrackRow& r : run.rows) {
+    if (r.time.s() >= tg.t_end_s) {
+      // After the target has gone the track may only coast, then disappear.
+      if (r.time.s() > tg.t_end_s + 20.0) {
+        EXPECT_EQ(r.status, TrackStatus::coasting) << r.time.s();
+      }
+      continue;
+    }
+    const Match m = nearest(s, frame, r);
+    if (m.distance_m > 2000.0) {
+      ++far;
+      continue;
+    }
+    first = std::min(first, r.time.s());
+    if (r.time.s() > 60.0 && r.time.s() < 500.0) {
+      sum2 += m.distance_m * m.distance_m;
+      ++n;
+    }
+  }
+  EXPECT_EQ(far, 0) << "rows of tracks on no target (clutter confirmed?)";
+  EXPECT_LT(first, 32.0);
+  ASSERT_GT(n, 300);
+  EXPECT_LT(std::sqrt(sum2 / n), 250.0);
+  // The track ends once the target has gone: no rows long after t_end.
+  for (const TrackRow& r : run.rows) EXPECT_LT(r.time.s(), 500.0 + 60.0);
+}
+
+TEST(Tracker, ClutterAloneConfirmsNothing) {
+  Scene s = two_radars();
+  for (auto& r : s.radars) r.clutter_per_scan = 15.0;
+  const CommonFrame frame(CommonFrame::centroid_of(s.sensors), s.sensors);
+  const Outcome run = track(s, synth::generate(s, frame, 900.0, 2));
+  EXPECT_GT(run.stats.tracks_started, 1000U);
+  EXPECT_EQ(run.stats.tracks_confirmed, 0U);
+  EXPECT_TRUE(run.rows.empty());
+}
+
+TEST(Tracker, CrossingTargetsKeepTheirNumbers) {
+  Scene s = two_radars();
+  // Two aircraft at the same height crossing at 40 degrees at the same point at t = 300 s.
+  Target a, b;
+  const Eigen::Vector3d cross(10000.0, 5000.0, 8000.0);
+  a.vel = {230.0, 0.0, 0.0};
+  b.vel = {230.0 * std::cos(0.7), 230.0 * std::sin(0.7), 0.0};
+  a.pos0 = cross - 300.0 * a.vel;
+  b.pos0 = cross - 300.0 * b.vel;
+  a.t_end_s = b.t_end_s = 600.0;
+  s.targets = {a, b};
+  const CommonFrame frame(CommonFrame::centroid_of(s.sensors), s.sensors);
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    const Outcome run = track(s, synth::generate(s, frame, 600.0, seed));
+    expect_unique_numbers(run.rows);
+    // The number nearest to each target before the crossing and after it.
+    std::map<int, std::uint32_t> before, after;
+    for (const TrackRow& r : run.rows) {
+      const Match m = nearest(s, frame, r);
+      if (m.distance_m > 1500.0) continue;
+      if (r.time.s() > 150.0 && r.time.s() < 250.0) before[m.target] = r.track_number;
+      if (r.time.s() > 380.0 && r.time.s() < 550.0 && !after.count(m.target)) after[m.target] = r.track_number;
+    }
+    ASSERT_EQ(before.size(), 2U) << "seed " << seed;
+    ASSERT_EQ(after.size(), 2U) << "seed " << seed;
+    EXPECT_NE(before[0], before[1]);
+    EXPECT_EQ(before[0], after[0]) << "seed " << seed;
+    EXPECT_EQ(before[1], after[1]) << "seed " << seed;
+  }
+}
+
+TEST(Tracker, RadarAndAdsbOfOneAircraftGiveOneTrack) {
+  Scene s = two_radars();
+  Target tg;
+  tg.pos0 = {-50000.0, 20000.0, 10000.0};
+  tg.vel = {200.0, -60.0, 0.0};
+  tg.t_end_s = 500.0;
+  tg.adsb = true;
+  tg.icao = 0x4CA123;
+  s.targets = {tg};
+  const CommonFrame frame(CommonFrame::centroid_of(s.sensors), s.sensors);
+  const Outcome run = track(s, synth::generate(s, frame, 500.0, 3));
+  expect_unique_numbers(run.rows);
+  std::set<std::uint32_t> numbers;
+  std::map<std::int64_t, int> per_time;
+  for (const TrackRow& r : run.rows) {
+    numbers.insert(r.track_number);
+    ++per_time[r.time.ns()];
+  }
+  EXPECT_EQ(numbers.size(), 1U);
+  for (const auto& [t, n] : per_time) EXPECT_EQ(n, 1) << "at " << t * 1e-9;
+  // ADS-B evidence makes it neutral; it is precise (10 m ADS-B).
+  const TrackRow* late = nullptr;
+  for (const TrackRow& r : run.rows) {
+    if (r.time.s() <= 490.0) late = &r;
+  }
+  ASSERT_NE(late, nullptr);
+  EXPECT_EQ(late->identity, Identity::neutral);
+  EXPECT_LT(nearest(s, frame, *late).distance_m, 60.0);
+}
+
+TEST(Tracker, OutOfSequenceReportsGiveTheInOrderResult) {
+  Scene s = two_radars();
+  Target a, b;
+  a.pos0 = {-40000.0, 0.0, 7000.0};
+  a.vel = {210.0, 30.0, 0.0};
+  b.pos0 = {30000.0, 30000.0, 5000.0};
+  b.vel = {-150.0, -100.0, 5.0};
+  a.adsb = true;
+  a.icao = 0x111111;
+  s.targets = {a, b};
+  const CommonFrame frame(CommonFrame::centroid_of(s.sensors), s.sensors);
+  const std::vector<Report> in_order = synth::generate(s, frame, 400.0, 4);
+  // Each report arrives up to 1.5 s late (the reorder window is 2 s).
+  RngStream rng = Rng(9).stream("delays");
+  std::vector<std::pair<double, Report>> arrivals;
+  for (const Report& r : in_order) arrivals.emplace_back(r.time.s() + rng.uniform(0.0, 1.5), r);
+  std::stable_sort(arrivals.begin(), arrivals.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::vector<Report> shuffled;
+  for (const auto& [t, r] : arrivals) shuffled.push_back(r);
+  ASSERT_FALSE(std::is_sorted(shuffled.begin(), shuffled.end(), [](const Report& x, const Report& y) { return x.time < y.time; }));
+
+  const Outcome ref = track(s, in_order);
+  const Outcome oos = track(s, shuffled);
+  EXPECT_EQ(oos.stats.late_reports_dropped, 0U);
+  ASSERT_EQ(ref.rows.size(), oos.rows.size());
+  ASSERT_GT(ref.rows.size(), 500U);
+  for (std::size_t i = 0; i < ref.rows.size(); ++i) {
+    EXPECT_EQ(ref.rows[i].time, oos.rows[i].time);
+    EXPECT_EQ(ref.rows[i].track_number, oos.rows[i].track_number);
+    const double d = (frame.region().enu_from_geodetic(ref.rows[i].pos).vec() -
+                      frame.region().enu_from_geodetic(oos.rows[i].pos).vec()).norm();
+    EXPECT_LT(d, 1.0) << "row " << i;
+  }
+}
+
+TEST(Tracker, ReportsLaterThanTheWindowAreDroppedAndCounted) {
+  Scene s = two_radars();
+  Target a;
+  a.pos0 = {-40000.0, 0.0, 7000.0};
+  a.vel = {210.0, 30.0, 0.0};
+  s.targets = {a};
+  const CommonFrame frame(CommonFrame::centroid_of(s.sensors), s.sensors);
+  std::vector<Report> reports = synth::generate(s, frame, 200.0, 5);
+  // Move one report from early in the run to the end: it is 150 s late.
+  const Report late = reports[10];
+  reports.erase(reports.begin() + 10);
+  reports.push_back(late);
+  const Outcome run = track(s, reports);
+  EXPECT_EQ(run.stats.late_reports_dropped, 1U);
+  EXPECT_EQ(run.stats.reports, reports.size());
+}
+
+TEST(Tracker, ManoeuvringTargetKeepsOneNumber) {
+  Scene s = two_radars();
+  Target tg;
+  tg.pos0 = {-40000.0, -20000.0, 6000.0};
+  tg.vel = {250.0, 0.0, 0.0};
+  tg.turn_rate_radps = 3.0 * 3.14159265358979 / 180.0;  // 3 deg/s: a 180-degree turn in 60 s
+  tg.turn_start_s = 150.0;
+  tg.turn_end_s = 210.0;
+  tg.t_end_s = 400.0;
+  s.targets = {tg};
+  const CommonFrame frame(CommonFrame::centroid_of(s.sensors), s.sensors);
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    const Outcome run = track(s, synth::generate(s, frame, 400.0, seed));
+    const auto per = numbers_per_target(s, frame, run.rows, 3000.0);
+    ASSERT_EQ(per.count(0), 1U);
+    EXPECT_EQ(per.at(0).size(), 1U) << "seed " << seed;
+    int far = 0;
+    for (const TrackRow& r : run.rows) far += nearest(s, frame, r).distance_m > 3000.0 ? 1 : 0;
+    EXPECT_EQ(far, 0) << "seed " << seed;
+  }
+}
+
+TEST(Tracker, SpoofedAdsbOfATrackedAddressRaisesAnAlertNamingTheTrack) {
+  Scene s = two_radars();
+  Target civil, spoofer;
+  civil.pos0 = {-50000.0, 10000.0, 10000.0};
+  civil.vel = {220.0, 0.0, 0.0};
+  civil.adsb = true;
+  civil.icao = 0x45FCAE;
+  spoofer.pos0 = {-30000.0, -40000.0, 3000.0};
+  spoofer.vel = {150.0, 100.0, 0.0};
+  spoofer.t_start_s = 200.0;
+  spoofer.adsb = true;
+  spoofer.icao = 0x45FCAE;  // claims the airliner's address ...
+  spoofer.adsb_offset_e_m = 15000.0;  // ... at a position 15 km east of where it is
+  s.targets = {civil, spoofer};
+  const CommonFrame frame(CommonFrame::centroid_of(s.sensors), s.sensors);
+  const Outcome run = track(s, synth::generate(s, frame, 400.0, 6));
+  std::uint32_t civil_number = 0;
+  for (const TrackRow& r : run.rows) {
+    const Match m = nearest(s, frame, r);
+    if (r.time.s() < 190.0 && m.target == 0 && m.distance_m < 500.0) civil_number = r.track_number;
+  }
+  ASSERT_NE(civil_number, 0U);
+  int spoof_alerts = 0;
+  for (const Alert& a : run.alerts) {
+    if (a.kind != AlertKind::adsb_spoofing) continue;
+    ++spoof_alerts;
+    EXPECT_EQ(a.track_number, civil_number);
+    EXPECT_GE(a.time.s(), 200.0);
+    EXPECT_NE(a.text.find("45FCAE"), std::string::npos) << a.text;
+  }
+  EXPECT_GE(spoof_alerts, 1);
+  // The spoofed reports never moved the airliner's track.
+  for (const TrackRow& r : run.rows) {
+    if (r.track_number == civil_number) {
+      EXPECT_LT(nearest(s, frame, r).distance_m, 1500.0);
+    }
+  }
+}
+
+TEST(Tracker, Mode5ReplyMakesAFriendAndSilenceOnAFastLowTrackMakesItSuspectThenHostile) {
+  Scene s = two_radars();
+  add_iff(s);
+  Target friendly, missile;
+  friendly.pos0 = {-30000.0, 30000.0, 7000.0};
+  friendly.vel = {200.0, 0.0, 0.0};
+  friendly.mode5 = true;
+  missile.pos0 = {50000.0, -40000.0, 300.0};  // low and fast, no transponder
+  missile.vel = {-180.0, 160.0, 0.0};
+  s.targets = {friendly, missile};
+  const CommonFrame frame(CommonFrame::centroid_of(s.sensors), s.sensors);
+  const Outcome run = track(s, synth::generate(s, frame, 400.0, 7));
+  Identity friend_id = Identity::pending, missile_id = Identity::pending;
+  bool missile_ever_friend = false;
+  for (const TrackRow& r : run.rows) {
+    const Match m = nearest(s, frame, r);
+    if (m.distance_m > 2000.0) continue;
+    if (m.target == 0) friend_id = r.identity;
+    if (m.target == 1) {
+      missile_id = r.identity;
+      missile_ever_friend |= r.identity == Identity::friend_ || r.identity == Identity::assumed_friend;
+    }
+  }
+  EXPECT_EQ(friend_id, Identity::friend_);
+  EXPECT_EQ(missile_id, Identity::hostile);
+  EXPECT_FALSE(missile_ever_friend);
+}
+
+TEST(Tracker, BiasedRadarIsFlaggedWithinThreeScansAndCorrected) {
+  Scene s = two_radars();
+  s.radars[0].az_bias_deg = 1.0;
+  s.radars[0].range_bias_m = 150.0;
+  RngStream rng = Rng(21).stream("targets");
+  for (int k = 0; k < 12; ++k) {
+    Target tg;
+    tg.pos0 = {rng.uniform(-80000.0, 80000.0), rng.uniform(-60000.0, 60000.0), rng.uniform(6000.0, 11000.0)};
+    const double hdg = rng.uniform(0.0, 6.283);
+    tg.vel = {220.0 * std::sin(hdg), 220.0 * std::cos(hdg), 0.0};
+    tg.adsb = true;
+    tg.icao = 0x100000 + static_cast<std::uint32_t>(k);
+    s.targets.push_back(tg);
+  }
+  const CommonFrame frame(CommonFrame::centroid_of(s.sensors), s.sensors);
+  Tracker t(s.sensors, TrackerParams{});
+  for (const Report& r : synth::generate(s, frame, 300.0, 8)) t.add(r);
+  t.finish();
+  const Outcome run{t.take_rows(), t.take_alerts(), t.stats()};
+  double first_confirmed = 1e9;
+  for (const TrackRow& r : run.rows) first_confirmed = std::min(first_confirmed, r.time.s());
+  std::vector<const Alert*> bias;
+  for (const Alert& a : run.alerts) {
+    if (a.kind == AlertKind::radar_bias) bias.push_back(&a);
+  }
+  ASSERT_FALSE(bias.empty());
+  EXPECT_EQ(bias.front()->sensor, 0U);
+  EXPECT_NE(bias.front()->text.find("R1"), std::string::npos) << bias.front()->text;
+  EXPECT_LE(bias.front()->time.s(), first_confirmed + 3.0 * s.radars[0].period_s) << bias.front()->text;
+  for (const Alert* a : bias) EXPECT_EQ(a->sensor, 0U) << "the unbiased radar is never flagged: " << a->text;
+  const Tracker::Bias b = t.radar_bias(0);
+  EXPECT_TRUE(b.detected);
+  EXPECT_NEAR(b.azimuth_deg, 1.0, 0.1);
+  EXPECT_NEAR(b.range_m, 150.0, 40.0);
+  EXPECT_FALSE(t.radar_bias(1).detected);
+  // Corrected, the biased radar no longer spawns a second track per aircraft.
+  std::map<std::int64_t, int> per_time;
+  for (const TrackRow& r : run.rows) {
+    if (r.time.s() > 150.0) ++per_time[r.time.ns()];
+  }
+  for (const auto& [time_ns, n] : per_time) EXPECT_LE(n, 12) << "at " << time_ns * 1e-9;
+}
+
+TEST(Tracker, StatePerTrackIsSmall) {
+  // The figure goes to docs/BENCHMARKS.md; this guards against an accidental blow-up.
+  EXPECT_LT(Tracker::bytes_per_track(), 3000U);
+}
+
+}  // namespace
+}  // namespace jrads::picture
