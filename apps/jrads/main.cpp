@@ -9,12 +9,14 @@
 #include <string>
 
 #include <CLI/CLI.hpp>
+#include <unistd.h>
 
 #include "jrads/scenario/generate.hpp"
 #include "jrads/scenario/scenario.hpp"
 #include "jrads/sim/csv_output.hpp"
 #include "jrads/sim/run_summary.hpp"
 #include "jrads/sim/simulation.hpp"
+#include "commands.hpp"
 #include "progress_bar.hpp"
 
 namespace {
@@ -43,6 +45,7 @@ struct SimRun {
   std::optional<std::uint64_t> seed;
   std::string out_dir;  // empty: no files
   bool print_summary = false;
+  bool announce_files = true;  // say where the files went (not for the demo's temporary directory)
 };
 
 int simulate(const SimRun& run) {
@@ -91,7 +94,7 @@ int simulate(const SimRun& run) {
                 static_cast<unsigned long long>(options.seed), scenario->duration_s, wall_s,
                 scenario->duration_s / std::max(wall_s, 1e-9));
     std::fputs(summary.to_text().c_str(), stdout);
-    if (!run.out_dir.empty()) std::printf("Files written to %s\n", run.out_dir.c_str());
+    if (!run.out_dir.empty() && run.announce_files) std::printf("Files written to %s\n", run.out_dir.c_str());
   }
   return 0;
 }
@@ -133,6 +136,44 @@ const CLI::Validator kNonNegative(
 const CLI::Validator kNonEmpty([](std::string& text) { return text.empty() ? std::string("must not be empty") : std::string(); },
                                "NON-EMPTY");
 
+// The demo: simulate the default scenario, track it, and score the picture against truth.
+// Without --out the files go to a temporary directory removed afterwards.
+int demo(SimRun run) {
+  namespace fs = std::filesystem;
+  const bool keep = !run.out_dir.empty();
+  if (!keep) {
+    std::error_code ec;
+    const fs::path tmp = fs::temp_directory_path(ec) / ("jrads-demo-" + std::to_string(::getpid()));
+    if (ec) {
+      std::fprintf(stderr, "demo: no temporary directory: %s (use --out DIR)\n", ec.message().c_str());
+      return 1;
+    }
+    run.out_dir = tmp.string();
+    run.announce_files = false;
+  }
+  struct Cleanup {
+    std::string dir;
+    bool keep;
+    ~Cleanup() {
+      if (keep) return;
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);  // best effort
+    }
+  } cleanup{run.out_dir, keep};
+  if (const int rc = simulate(run); rc != 0) return rc;
+  std::printf("\nRecognised air picture\n");
+  jrads::app::TrackRun track_run{run.out_dir, "", !keep, run.scenario_path, run.scenario_path.empty()};
+  if (const int rc = jrads::app::track(track_run); rc != 0) return rc;
+  std::printf("\nPicture quality against truth\n");
+  jrads::app::MetricsRun m;
+  const fs::path dir(run.out_dir);
+  m.truth_path = (dir / "truth.csv").string();
+  m.tracks_path = (dir / "tracks.csv").string();
+  m.detections_path = (dir / "detections.csv").string();
+  m.detections_truth_path = (dir / "detections_truth.csv").string();
+  return jrads::app::metrics(m);
+}
+
 int run(int argc, char** argv);
 
 }  // namespace
@@ -155,9 +196,9 @@ int run(int argc, char** argv) {
 
   SimRun demo_run;
   demo_run.print_summary = true;
-  auto* demo = app.add_subcommand("demo", "Simulate the embedded default scenario and print a summary");
-  demo->add_option("--seed", demo_run.seed, "Random seed (default: the scenario's)")->check(kNonNegative);
-  demo->add_option("--out", demo_run.out_dir, "Also write the simulation files to this directory")->check(kNonEmpty);
+  auto* demo_cmd = app.add_subcommand("demo", "Simulate, track and score the embedded default scenario");
+  demo_cmd->add_option("--seed", demo_run.seed, "Random seed (default: the scenario's)")->check(kNonNegative);
+  demo_cmd->add_option("--out", demo_run.out_dir, "Keep the simulation and picture files in this directory")->check(kNonEmpty);
 
   SimRun sim_run;
   auto* simulate_cmd = app.add_subcommand("simulate", "Simulate a scenario and write sensors, truth and detections CSV");
@@ -181,11 +222,38 @@ int run(int argc, char** argv) {
   generate_cmd->add_option("--duration-s", gen.duration_s, "Simulated duration in seconds")->capture_default_str();
   generate_cmd->add_option("--out", gen_out, "Output file (default: standard output)");
 
+  jrads::app::TrackRun track_run;
+  auto* track_cmd = app.add_subcommand("track", "Build the recognised air picture from sensors.csv and detections.csv");
+  track_cmd->add_option("--in", track_run.in_dir, "Directory with sensors.csv and detections.csv")->required()->check(kNonEmpty);
+  track_cmd->add_option("--out", track_run.out_path, "tracks.csv to write (default: DIR/tracks.csv)")->check(kNonEmpty);
+  auto* track_scenario = track_cmd->add_option("--scenario", track_run.scenario_path,
+                                               "Scenario whose flight plans and defended assets inform identification")
+                             ->check(kNonEmpty);
+  track_cmd->add_flag("--default-scenario", track_run.default_scenario, "The same from the embedded default scenario")
+      ->excludes(track_scenario);
+
+  jrads::app::MetricsRun metrics_run;
+  auto* metrics_cmd = app.add_subcommand("metrics", "Compare tracks.csv with truth.csv: OSPA, GOSPA, SIAP, identity");
+  metrics_cmd->add_option("--truth", metrics_run.truth_path, "truth.csv")->required()->check(kNonEmpty);
+  metrics_cmd->add_option("--tracks", metrics_run.tracks_path, "tracks.csv")->required()->check(kNonEmpty);
+  metrics_cmd->add_option("--detections", metrics_run.detections_path,
+                          "detections.csv, with --detections-truth: also score completeness within coverage");
+  metrics_cmd->add_option("--detections-truth", metrics_run.detections_truth_path, "detections_truth.csv");
+  metrics_cmd->add_flag("--json", metrics_run.json, "Print the JSON object of shared/FORMATS.md");
+  metrics_cmd->add_option("--cutoff-m", metrics_run.cutoff_m, "OSPA/GOSPA cut-off c in metres")->capture_default_str();
+  metrics_cmd->add_option("--order", metrics_run.order_p, "OSPA/GOSPA order p")->capture_default_str();
+  metrics_cmd->add_option("--threshold-m", metrics_run.threshold_m, "SIAP association distance in metres")
+      ->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
+
+  if (metrics_cmd->parsed()) return jrads::app::metrics(metrics_run);
+
+  if (track_cmd->parsed()) return jrads::app::track(track_run);
 
   if (generate_cmd->parsed()) return generate(gen, gen_out);
 
-  if (demo->parsed()) return simulate(demo_run);
+  if (demo_cmd->parsed()) return demo(demo_run);
   if (simulate_cmd->parsed()) return simulate(sim_run);
   if (validate->parsed()) {
     auto scenario = load(validate_path);

@@ -1,0 +1,29 @@
+#pragma once
+// The subcommands that run the picture and its metrics; main.cpp parses arguments and calls these.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace jrads::app {
+
+struct TrackRun {
+  std::string in_dir;    // holds sensors.csv and detections.csv
+  std::string out_path;  // tracks.csv; empty: <in_dir>/tracks.csv
+  bool hide_paths = false;  // do not print where the files went (a temporary directory)
+  std::string scenario_path;      // flight plans and defended assets for identification
+  bool default_scenario = false;  // ... from the embedded default scenario
+};
+// Runs the tracker over a directory's detections and writes tracks.csv and alerts.csv.
+// Returns the process exit code.
+int track(const TrackRun& run);
+
+struct MetricsRun {
+  std::string truth_path, tracks_path;
+  std::string detections_path, detections_truth_path;  // both or neither: coverage
+  bool json = false;
+  double cutoff_m = 2000.0, order_p = 2.0, threshold_m = 2000.0;
+};
+// Compares tracks with truth and prints the quality measures. Returns the exit code.
+int metrics(const MetricsRun& run);
+
+}  // namespace jrads::app
