@@ -276,7 +276,8 @@ ImmState imm_predict(const ImmState& s, double dt_s, const ImmParams& p) noexcep
   ImmState out;
   for (int j = 0; j < 2; ++j) {
     const double c = pi[0][j] * s.mu[0] + pi[1][j] * s.mu[1];
-    const double w0 = pi[0][j] * s.mu[0] / c;  // mu_{0|j}
+    // mu_{0|j}; c = 0 only for a hand-made state with a mode at probability 0 and dt = 0.
+    const double w0 = c > 0.0 ? pi[0][j] * s.mu[0] / c : (j == 0 ? 1.0 : 0.0);
     const double w1 = 1.0 - w0;
     Gaussian mixed;
     mixed.x = w0 * s.model[0].x + w1 * s.model[1].x;
