@@ -475,7 +475,13 @@ struct Tracker::Impl {
       if ((t.est.x.head<3>() - approx_pos).squaredNorm() > reach * reach) return false;
     }
     ++stats.gate_tests;
-    const Innovation inn = innovate(predict_for_gate(t, dt), m);
+    Innovation inn = innovate(predict_for_gate(t, dt), m);
+    if ((!inn.valid || inn.d2 > params.gate_d2) && t.status != TrackStatus::tentative && t.imm.mu[1] <= 0.5) {
+      // A manoeuvre the combined estimate has not seen yet may still be where the turn model
+      // would take it: the gate is the union of the two models' gates.
+      ++stats.gate_tests;
+      inn = innovate(predict_ct(t.imm.model[1], dt, params.imm.motion), m);
+    }
     if (!inn.valid || inn.d2 > params.gate_d2) return false;
     *d2_out = inn.d2;
     *cost_out = inn.d2 + std::log(std::max(inn.S.determinant(), 1e-300));
