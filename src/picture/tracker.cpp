@@ -41,6 +41,7 @@ constexpr double kSearchCell_m = 15000.0;  // grid cell: tracks farther than thi
 constexpr double kSupportMemory_s = 60.0;  // a sensor that saw a track this recently sets its revisit
 constexpr double kSpoofRadarMemory_s = 30.0;
 constexpr double kAlertRepeat_s = 60.0;
+constexpr double kAnchorMaxSigma_m = 500.0;  // an anchor's position is known at least this well
 
 struct Support {
   std::uint32_t sensor = 0;
@@ -109,6 +110,7 @@ struct SensorState {
   double max_range_m = 0.0; // farthest reply seen (interrogators)
   // Registration: residuals (measured - anchored prediction) of the latest matched reports.
   std::vector<std::pair<double, double>> residuals;  // (azimuth deg, range m), a ring
+  std::vector<std::uint64_t> residual_anchor;        // the anchor track of each residual
   std::size_t next_residual = 0;
   Tracker::Bias bias;
   double alerted_az_deg = 0.0, alerted_range_m = 0.0;
@@ -302,8 +304,8 @@ struct Tracker::Impl {
     const SimTime t1 = slice_end;
     if (!slice.empty()) process(t0, t1);
     slice.clear();
-    maintain(t1);
     if (t1.ns() % output_dt.ns() == 0) {
+      maintain(t1);  // once per output period: track life is decided to the second
       merge_duplicates(t1);
       update_identities(t1);
       emit_rows(t1);
@@ -348,25 +350,39 @@ struct Tracker::Impl {
       if (r.kind != SensorKind::radar) continue;
       const Measurement m = measure(r);
       const Eigen::Vector3d approx = position_of(m).pos;
-      int matches = 0;
+      // Every track that other sensors see and that could be this report's aircraft counts:
+      // the match is used only when exactly one lies in the window and it is an anchor. Tracks
+      // seen by this radar alone are left out: a biased radar's own duplicates sit there.
+      // The window (3 deg by 3 km) as a Euclidean radius, to skip most tracks without trigonometry.
+      const double reach = r.range_m * (3.0 * 3.14159265358979323846 / 180.0) + 3000.0 + 1000.0;
+      int in_window = 0;
+      bool anchored = false;
+      std::uint64_t anchor_uid = 0;
       double daz = 0.0, dr = 0.0;
       for_tracks_near(approx, [&](int ti) {
         const Track& t = tracks[ti];
-        if (t.dead || matches > 1 || !is_anchor_for(t, r.sensor, r.time)) return;
-        const Eigen::Vector3d q = m.rot_sensor_from_region * predicted_pos(t, r.time) + m.offset_m;
-        const double range = q.norm();
+        if (t.dead || in_window > 1) return;
+        const Eigen::Vector3d p = predicted_pos(t, r.time);
+        if ((p - approx).squaredNorm() > reach * reach) return;
+        bool seen_by_others = false;
+        for (int k = 0; k < t.n_support; ++k) seen_by_others |= t.support[k].sensor != r.sensor;
+        if (!seen_by_others) return;
+        const Eigen::Vector3d q = m.rot_sensor_from_region * p + m.offset_m;
         double az = std::atan2(q.x(), q.y()) * 180.0 / 3.14159265358979323846;
         if (az < 0.0) az += 360.0;
         double a = r.azimuth_deg - az;
         a -= 360.0 * std::round(a / 360.0);
-        const double d = r.range_m - range;
+        const double d = r.range_m - q.norm();
         if (std::abs(a) > 3.0 || std::abs(d) > 3000.0) return;
-        ++matches;
+        ++in_window;
+        anchored = is_anchor_for(t, r.sensor, r.time) &&
+                   predicted_pos_trace(t, (r.time - t.time).s()) <= kAnchorMaxSigma_m * kAnchorMaxSigma_m;
+        anchor_uid = t.uid;
         daz = a;
         dr = d;
       });
       SensorState& st = sensor_state[r.sensor];
-      if (matches == 1) add_residual(r, st, daz, dr);
+      if (in_window == 1 && anchored) add_residual(r, st, daz, dr, anchor_uid);
       if (params.correct_bias && st.bias.detected) {
         r.azimuth_deg -= st.bias.azimuth_deg;
         r.azimuth_deg -= 360.0 * std::floor(r.azimuth_deg / 360.0);
@@ -375,16 +391,22 @@ struct Tracker::Impl {
     }
   }
 
-  void add_residual(const Report& r, SensorState& st, double daz, double dr) {
+  void add_residual(const Report& r, SensorState& st, double daz, double dr, std::uint64_t anchor) {
     const auto window = static_cast<std::size_t>(std::max(1, params.bias_window));
     if (st.residuals.size() < window) {
       st.residuals.emplace_back(daz, dr);
+      st.residual_anchor.push_back(anchor);
     } else {
       st.residuals[st.next_residual] = {daz, dr};
+      st.residual_anchor[st.next_residual] = anchor;
     }
     st.next_residual = (st.next_residual + 1) % window;
     const int n = static_cast<int>(st.residuals.size());
     if (n < params.bias_min_samples) return;
+    // A bias shows on many aircraft; one mis-tracked aircraft must not look like one.
+    std::vector<std::uint64_t> distinct = st.residual_anchor;
+    std::sort(distinct.begin(), distinct.end());
+    if (std::unique(distinct.begin(), distinct.end()) - distinct.begin() < params.bias_min_aircraft) return;
     // Medians resist the odd wrong match; the standard error comes from the spread.
     auto median_and_se = [&](auto get) {
       std::vector<double> v;
