@@ -400,6 +400,37 @@ TEST(Tracker, BiasedRadarIsFlaggedWithinThreeScansAndCorrected) {
   for (const auto& [time_ns, n] : per_time) EXPECT_LE(n, 12) << "at " << time_ns * 1e-9;
 }
 
+TEST(Tracker, DenseTrafficDoesNotMakeAnUnbiasedRadarLookBiased) {
+  // The benchmark's density (bench/tracker_bench.cpp) on a quarter of its area: 2,500 aircraft
+  // over 400 x 300 km, one every ~50 km^2, seen by 6 overlapping unbiased radars. Many reports
+  // have several aircraft in their matching window, and most tracks are anchored by other radars.
+  Scene s;
+  s.sensors = synth::grid_sites(kLat, kLon, 350000.0, 6, 0);
+  RngStream rng = Rng(31).stream("dense");
+  for (std::uint32_t i = 0; i < 6; ++i) {
+    synth::Radar r;
+    r.sensor = i;
+    r.period_s = 10.0;
+    r.start_az_deg = rng.uniform(0.0, 360.0);
+    r.clutter_per_scan = 10.0;
+    s.radars.push_back(r);
+  }
+  for (int k = 0; k < 2500; ++k) {
+    Target tg;
+    tg.pos0 = {rng.uniform(-200000.0, 200000.0), rng.uniform(-150000.0, 150000.0), rng.uniform(1000.0, 12000.0)};
+    const double hdg = rng.uniform(0.0, 6.283);
+    const double speed = rng.uniform(150.0, 300.0);
+    tg.vel = {speed * std::sin(hdg), speed * std::cos(hdg), 0.0};
+    s.targets.push_back(tg);
+  }
+  const CommonFrame frame(CommonFrame::centroid_of(s.sensors), s.sensors);
+  Tracker t(s.sensors, TrackerParams{});
+  for (const Report& r : synth::generate(s, frame, 40.0, 12)) t.add(r);
+  t.finish();
+  for (const Alert& a : t.take_alerts()) EXPECT_NE(a.kind, AlertKind::radar_bias) << a.text;
+  for (std::uint32_t i = 0; i < 6; ++i) EXPECT_FALSE(t.radar_bias(i).detected) << "radar " << i;
+}
+
 TEST(Tracker, StatePerTrackIsSmall) {
   // The figure goes to docs/BENCHMARKS.md; this guards against an accidental blow-up.
   EXPECT_LT(Tracker::bytes_per_track(), 3000U);
