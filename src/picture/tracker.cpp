@@ -261,7 +261,8 @@ struct Tracker::Impl {
 
   void add(const Report& r) {
     ++stats.reports;
-    if (r.sensor >= sensors.size() || (have_released && r.time < released)) {
+    JRADS_ASSERT(r.sensor < sensors.size());  // the readers check sensors; anything else is a bug
+    if (have_released && r.time < released) {
       ++stats.late_reports_dropped;
       return;
     }
@@ -280,13 +281,25 @@ struct Tracker::Impl {
     released = r.time;
     have_released = true;
     if (!slicing) {
-      // The first slice ends on the slice grid just after the first report.
-      const std::int64_t q = r.time.ns() >= 0 ? r.time.ns() / slice_dt.ns() : (r.time.ns() - slice_dt.ns() + 1) / slice_dt.ns();
-      slice_end = SimTime::from_ns((q + 1) * slice_dt.ns());
+      slice_end = slice_end_after(r.time);  // the first slice ends on the grid just after it
       slicing = true;
     }
-    while (r.time >= slice_end) close_slice();
+    while (r.time >= slice_end) {
+      if (slice.empty() && tracks.empty()) {
+        // Nothing to process or to report until this report: skip the empty slices at once (a
+        // file may jump by years; stepping through them would take as long).
+        slice_end = slice_end_after(r.time);
+        break;
+      }
+      close_slice();
+    }
     slice.push_back(r);
+  }
+
+  [[nodiscard]] SimTime slice_end_after(SimTime t) const {
+    const std::int64_t d = slice_dt.ns();
+    const std::int64_t q = t.ns() >= 0 ? t.ns() / d : (t.ns() - d + 1) / d;  // floor division
+    return SimTime::from_ns((q + 1) * d);
   }
 
   void finish() {

@@ -431,6 +431,29 @@ TEST(Tracker, DenseTrafficDoesNotMakeAnUnbiasedRadarLookBiased) {
   for (std::uint32_t i = 0; i < 6; ++i) EXPECT_FALSE(t.radar_bias(i).detected) << "radar " << i;
 }
 
+TEST(Tracker, AJumpOfYearsInTimeIsCrossedAtOnce) {
+  Scene s = two_radars();
+  Target a;
+  a.pos0 = {-40000.0, 0.0, 7000.0};
+  a.vel = {210.0, 30.0, 0.0};
+  s.targets = {a};
+  const CommonFrame frame(CommonFrame::centroid_of(s.sensors), s.sensors);
+  std::vector<Report> reports = synth::generate(s, frame, 120.0, 5);
+  // The same reports again 30 years later (a hostile or damaged file): processing must not step
+  // through the 4 billion empty slices in between.
+  const std::size_t n = reports.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    Report r = reports[i];
+    r.time += SimTime::from_s(9.5e8);
+    reports.push_back(r);
+  }
+  const Outcome run = track(s, reports);
+  std::set<std::uint32_t> numbers;
+  for (const TrackRow& r : run.rows) numbers.insert(r.track_number);
+  EXPECT_EQ(numbers.size(), 2U);  // one track before the jump, a new one after
+  EXPECT_GT(run.rows.back().time.s(), 9.5e8);
+}
+
 TEST(Tracker, StatePerTrackIsSmall) {
   // The figure goes to docs/BENCHMARKS.md; this guards against an accidental blow-up.
   EXPECT_LT(Tracker::bytes_per_track(), 3000U);
