@@ -42,6 +42,7 @@ constexpr double kSupportMemory_s = 60.0;  // a sensor that saw a track this rec
 constexpr double kSpoofRadarMemory_s = 30.0;
 constexpr double kAlertRepeat_s = 60.0;
 constexpr double kAnchorMaxSigma_m = 500.0;  // an anchor's position is known at least this well
+constexpr double kProfileMaxSigmaVel_mps = 60.0;  // speed-based profiles need a horizontal velocity this good
 
 struct Support {
   std::uint32_t sensor = 0;
@@ -66,6 +67,7 @@ struct Track {
   SimTime profile_since;
   bool threatening = false;
   SimTime threatening_since;
+  bool velocity_known = false;  // horizontal velocity good enough to judge the profile
   SimTime last_conflict_alert = SimTime::from_s(-1e9);
   SimTime last_spoof_alert = SimTime::from_s(-1e9);
   std::uint64_t merge_with = 0;  // uid of the track this one has looked like lately
@@ -904,13 +906,20 @@ struct Tracker::Impl {
 
   // ---- track management --------------------------------------------------------------------
 
+  // A track below the ground or above any air vehicle, or faster than any, has diverged
+  // (clutter confirmed with a wild elevation, say): it describes nothing and is dropped.
+  [[nodiscard]] bool plausible(const Track& t, SimTime now) const {
+    const double alt = frame.geodetic_from_region(predicted_pos(t, now)).alt_m;
+    return alt >= params.min_alt_m && alt <= params.max_alt_m && t.est.x.segment<3>(3).norm() <= params.max_plausible_speed_mps;
+  }
+
   void maintain(SimTime now) {
     for (Track& t : tracks) {
       if (t.dead) continue;
       const double since = (now - t.last_hit).s();
       const double revisit = track_revisit_s(t, now);
       const double dt = (now - t.time).s();
-      if (std::sqrt(std::max(0.0, predicted_pos_trace(t, dt))) > params.max_sigma_pos_m) {
+      if (std::sqrt(std::max(0.0, predicted_pos_trace(t, dt))) > params.max_sigma_pos_m || !plausible(t, now)) {
         kill(t);
         continue;
       }
@@ -1156,7 +1165,13 @@ struct Tracker::Impl {
       const Eigen::Vector3d v = t.est.x.segment<3>(3);
       const double speed = v.norm();
       const double alt = frame.geodetic_from_region(p).alt_m;
-      const Profile prof = classify_profile(speed, alt, params.identity);
+      // Until the velocity is known, the profile is not: a new track's speed can be far off. Once
+      // known it stays known unless the sigma doubles, so the profile does not flicker between
+      // updates of different sensors.
+      const double sv2 = t.est.P.block<2, 2>(3, 3).trace();
+      const double known2 = kProfileMaxSigmaVel_mps * kProfileMaxSigmaVel_mps;
+      t.velocity_known = t.velocity_known ? sv2 <= 4.0 * known2 : sv2 <= known2;
+      const Profile prof = t.velocity_known ? classify_profile(speed, alt, params.identity) : Profile::ordinary;
       if (prof != t.profile) {
         t.profile = prof;
         t.profile_since = now;
