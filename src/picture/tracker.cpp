@@ -1122,37 +1122,39 @@ struct Tracker::Impl {
     return false;
   }
 
-  // Procedural correlation: for each flight plan active now, the nearest confirmed track that is
-  // where and heading where the plan says gains flight-plan evidence, code or no code.
+  // Procedural correlation, for civil plans only: for each civil plan active now, the one
+  // confirmed track that is where, heading where and flying as fast as the plan says gains
+  // civil flight-plan evidence, code or no code. When two tracks qualify neither does. Friendly
+  // plans never match without a code: a hostile must not become a friend by flying a slot.
   void correlate_plans_by_position(SimTime now) {
     const double t = now.s();
     const double cos_tol = std::cos(params.identity.plan_heading_tolerance_deg * 3.14159265358979323846 / 180.0);
+    const double tol = std::min(params.identity.plan_position_tolerance_m, kSearchCell_m);  // the grid's reach
     for (int pi = 0; pi < static_cast<int>(plans.size()); ++pi) {
       const PlanGeometry& g = plans[pi];
-      if (g.route.size() < 2 || t < g.time_s.front() || t > g.time_s.back()) continue;
+      if (g.friendly || g.route.size() < 2 || t < g.time_s.front() || t > g.time_s.back()) continue;
       std::size_t k = 1;
       while (k + 1 < g.route.size() && g.time_s[k] < t) ++k;
       const double span = g.time_s[k] - g.time_s[k - 1];
       const double u = span > 0.0 ? std::clamp((t - g.time_s[k - 1]) / span, 0.0, 1.0) : 0.0;
       const Eigen::Vector2d planned = g.route[k - 1] + u * (g.route[k] - g.route[k - 1]);
       const Eigen::Vector2d dir = (g.route[k] - g.route[k - 1]).normalized();
-      int best = -1;
-      double best_d = params.identity.plan_position_tolerance_m;
-      for (int i = 0; i < static_cast<int>(tracks.size()); ++i) {
+      const double planned_speed = span > 0.0 ? (g.route[k] - g.route[k - 1]).norm() / span : 0.0;
+      int found = -1, candidates = 0;
+      for_tracks_near(Eigen::Vector3d(planned.x(), planned.y(), 0.0), [&](int i) {
         const Track& tr = tracks[i];
-        if (tr.dead || tr.status == TrackStatus::tentative) continue;
+        if (tr.dead || tr.status == TrackStatus::tentative) return;
         const Eigen::Vector2d p = predicted_pos(tr, now).head<2>();
-        const double d = (p - planned).norm();
-        if (d > best_d) continue;
+        if ((p - planned).norm() > tol) return;
         const Eigen::Vector2d v = tr.est.x.segment<2>(3);
-        if (v.norm() < 1.0 || v.normalized().dot(dir) < cos_tol) continue;
-        if (distance_to_route(g.route, p) > params.identity.plan_corridor_m) continue;
-        best = i;
-        best_d = d;
-      }
-      if (best >= 0) {
-        tracks[best].evidence.add({now, g.friendly ? EvidenceKind::friendly_flight_plan : EvidenceKind::civil_flight_plan,
-                                   static_cast<std::uint32_t>(pi)});
+        if (v.norm() < 1.0 || v.normalized().dot(dir) < cos_tol) return;
+        if (std::abs(v.norm() - planned_speed) > 0.25 * planned_speed) return;
+        if (distance_to_route(g.route, p) > params.identity.plan_corridor_m) return;
+        ++candidates;
+        found = i;
+      });
+      if (candidates == 1) {
+        tracks[found].evidence.add({now, EvidenceKind::civil_flight_plan, static_cast<std::uint32_t>(pi)});
       }
     }
   }
