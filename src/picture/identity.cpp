@@ -112,9 +112,13 @@ IdentityDecision decide_identity(const EvidenceRecord& rec, const Behaviour& b, 
   auto recent = [&](EvidenceKind k, double memory_s) {
     return rec.count(k) > 0 && (now - rec.last(k)).s() <= memory_s;
   };
-  const bool mode5 = recent(EvidenceKind::mode5_valid, r.mode5_memory_s);
-  const bool friendly_plan = recent(EvidenceKind::friendly_flight_plan, r.civil_memory_s);
-  const bool civil = recent(EvidenceKind::adsb, r.civil_memory_s) || recent(EvidenceKind::mode3, r.civil_memory_s) ||
+  // Interrogated and silent since the last reply: the track may have swapped onto another
+  // aircraft, so earlier replies (and plans matched by their codes) no longer vouch for it.
+  const bool fallen_silent = rec.no_reply_since_reply() >= r.no_reply_for_suspect;
+  const bool mode5 = !fallen_silent && recent(EvidenceKind::mode5_valid, r.mode5_memory_s);
+  const bool friendly_plan = !fallen_silent && recent(EvidenceKind::friendly_flight_plan, r.civil_memory_s);
+  const bool civil = recent(EvidenceKind::adsb, r.adsb_memory_s) ||
+                     (!fallen_silent && recent(EvidenceKind::mode3, r.civil_memory_s)) ||
                      recent(EvidenceKind::civil_flight_plan, r.civil_memory_s);
   const bool hostile_kin = b.profile == Profile::missile_like || b.profile == Profile::fast_jet;
   if (mode5) {

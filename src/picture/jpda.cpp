@@ -358,6 +358,7 @@ Result<JpdaMarginals> jpda_marginals(std::span<const double> log_likelihood, int
   if (params.max_exact_events < 0 || params.max_best_events < 1)
     return fail(Errc::invalid_argument, "jpda: max_exact_events < 0 or max_best_events < 1");
 
+  if (n_reports == 0) return Accumulator(n_tracks, 0).finish(JpdaMethod::degenerate);
   const Weights w = make_weights(log_likelihood, n_tracks, n_reports, detection_probability, params);
   Accumulator acc(n_tracks, n_reports);
   if (jpda_feasible_events(log_likelihood, n_tracks, n_reports, params.max_exact_events) <=

@@ -42,9 +42,11 @@ struct Evidence {
 // The rules, as data. Times in seconds of simulation time.
 struct IdentityRules {
   double mode5_memory_s = 300.0;       // a valid Mode 5 reply counts for this long
-  double civil_memory_s = 120.0;       // Mode 3/A or ADS-B evidence counts for this long
+  double civil_memory_s = 120.0;       // Mode 3/A and flight-plan evidence counts for this long
+  double adsb_memory_s = 60.0;         // ADS-B evidence counts for this long (it comes every second)
   int no_reply_for_unknown = 1;        // interrogations without a reply before pending -> unknown
-  int no_reply_for_suspect = 2;        // ... before a track with hostile kinematics is suspect
+  int no_reply_for_suspect = 2;        // ... before a track with hostile kinematics is suspect, and
+                                       // before earlier replies stop vouching for the track
   int no_reply_for_hostile = 4;        // ... before it is hostile (with hostile kinematics held)
   double hostile_kinematics_hold_s = 30.0;  // hostile kinematics seen for this long
   double missile_min_speed_mps = 200.0;     // hostile kinematics: at least this fast ...
