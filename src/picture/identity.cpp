@@ -30,6 +30,7 @@ const char* to_string(EvidenceKind k) noexcept {
     case EvidenceKind::civil_flight_plan: return "civil_flight_plan";
     case EvidenceKind::friendly_flight_plan: return "friendly_flight_plan";
     case EvidenceKind::heading_for_asset: return "heading_for_asset";
+    case EvidenceKind::unanswered: return "unanswered";
   }
   return "?";
 }
@@ -45,7 +46,8 @@ void EvidenceRecord::add(const Evidence& e) {
   if (e.time >= last_[k] || first_of_kind) last_value_[k] = e.value;
   last_[k] = first_of_kind ? e.time : std::max(last_[k], e.time);
   if (e.kind == EvidenceKind::no_reply) ++no_reply_since_reply_;
-  if (is_reply(e.kind)) no_reply_since_reply_ = 0;
+  if (e.kind == EvidenceKind::no_reply || e.kind == EvidenceKind::unanswered) ++unanswered_since_reply_;
+  if (is_reply(e.kind)) no_reply_since_reply_ = unanswered_since_reply_ = 0;
   // Keep the first of each kind for ever; otherwise replace the oldest entry that is not the
   // first of its kind, so the log stays bounded and still shows how the identity began.
   if (log_.size() < kMaxLog) {
@@ -88,6 +90,7 @@ void EvidenceRecord::merge(const EvidenceRecord& other) {
     last_[k] = counts[k] == 0 ? other.last_[k] : other.count_[k] == 0 ? lasts[k] : std::max(lasts[k], other.last_[k]);
   }
   no_reply_since_reply_ = std::min(no_reply_since_reply_, other.no_reply_since_reply_);
+  unanswered_since_reply_ = std::min(unanswered_since_reply_, other.unanswered_since_reply_);
 }
 
 const char* to_string(Profile p) noexcept {
@@ -114,7 +117,7 @@ IdentityDecision decide_identity(const EvidenceRecord& rec, const Behaviour& b, 
   };
   // Interrogated and silent since the last reply: the track may have swapped onto another
   // aircraft, so earlier replies (and plans matched by their codes) no longer vouch for it.
-  const bool fallen_silent = rec.no_reply_since_reply() >= r.no_reply_for_suspect;
+  const bool fallen_silent = rec.unanswered_since_reply() >= r.no_reply_for_suspect;
   const bool mode5 = !fallen_silent && recent(EvidenceKind::mode5_valid, r.mode5_memory_s);
   const bool friendly_plan = !fallen_silent && recent(EvidenceKind::friendly_flight_plan, r.civil_memory_s);
   const bool civil = recent(EvidenceKind::adsb, r.adsb_memory_s) ||

@@ -42,6 +42,7 @@ constexpr double kSupportMemory_s = 60.0;  // a sensor that saw a track this rec
 constexpr double kSpoofRadarMemory_s = 30.0;
 constexpr double kAlertRepeat_s = 60.0;
 constexpr double kAnchorMaxSigma_m = 500.0;  // an anchor's position is known at least this well
+constexpr double kIffClearMargin = 8.0;     // -2 ln(likelihood ratio) a reply's best track must win by
 constexpr double kProfileMaxSigmaVel_mps = 60.0;  // speed-based profiles need a horizontal velocity this good
 
 struct Support {
@@ -867,6 +868,23 @@ struct Tracker::Impl {
         }
       });
     }
+    // A reply that fits two tracks about equally well could be either aircraft's (the
+    // interrogator's height is coarse): it vouches for neither. One that fits one track much
+    // better (cost lower by kIffClearMargin, a likelihood ratio of about 50) stays.
+    {
+      std::vector<double> best(static_cast<std::size_t>(n), 1e300), second(static_cast<std::size_t>(n), 1e300);
+      for (const Pair& p : pairs) {
+        double& b = best[p.report];
+        double& s2 = second[p.report];
+        if (p.cost < b) {
+          s2 = b;
+          b = p.cost;
+        } else if (p.cost < s2) {
+          s2 = p.cost;
+        }
+      }
+      std::erase_if(pairs, [&](const Pair& p) { return second[p.report] < best[p.report] + kIffClearMargin; });
+    }
     if (pairs.empty()) return;
     std::unordered_map<int, int> local;
     std::vector<int> cols;
@@ -966,12 +984,11 @@ struct Tracker::Impl {
         if (t.confirmed_at > st.rotation_start) continue;  // not confirmed for the whole rotation
         if ((predicted_pos(t, now) - site).norm() > st.max_range_m) continue;
         if (t.last_support(s) >= st.rotation_start) continue;
-        if (!colocated_radars[s].empty()) {
-          bool seen = false;
-          for (std::uint32_t rs : colocated_radars[s]) seen |= t.last_support(rs) >= st.rotation_start;
-          if (!seen) continue;  // perhaps hidden from the interrogator: silence proves nothing
-        }
-        t.evidence.add({now, EvidenceKind::no_reply, s});
+        bool seen = colocated_radars[s].empty();
+        for (std::uint32_t rs : colocated_radars[s]) seen |= t.last_support(rs) >= st.rotation_start;
+        // Hidden from the interrogator perhaps: then silence proves nothing against the track,
+        // but it no longer confirms an earlier reply either.
+        t.evidence.add({now, seen ? EvidenceKind::no_reply : EvidenceKind::unanswered, s});
       }
       st.rotation_start = now;
     }

@@ -29,8 +29,11 @@ enum class EvidenceKind : std::uint8_t {
   civil_flight_plan,  // its code or address and position match a filed civil flight plan (value: plan)
   friendly_flight_plan,  // ... a filed flight plan of a friendly aircraft (value: plan)
   heading_for_asset,  // its course passes over a defended asset soon (value: asset)
+  unanswered,         // an interrogator in range completed a rotation without a reply, but it is
+                      // not known to see the track (value: interrogator): cancels earlier
+                      // replies, never counts towards hostile
 };
-inline constexpr int kEvidenceKinds = 11;
+inline constexpr int kEvidenceKinds = 12;
 [[nodiscard]] const char* to_string(EvidenceKind k) noexcept;
 
 struct Evidence {
@@ -97,8 +100,10 @@ class EvidenceRecord {
   void merge(const EvidenceRecord& other);
   // The value of the latest evidence of kind k (code, address...); meaningful when count(k) > 0.
   [[nodiscard]] std::uint32_t last_value(EvidenceKind k) const noexcept { return last_value_[static_cast<int>(k)]; }
-  // Interrogations without a reply since the latest valid reply of any kind.
+  // Interrogations without a reply since the latest valid reply of any kind (no_reply only).
   [[nodiscard]] int no_reply_since_reply() const noexcept { return no_reply_since_reply_; }
+  // The same counting unanswered interrogations too.
+  [[nodiscard]] int unanswered_since_reply() const noexcept { return unanswered_since_reply_; }
 
   static constexpr std::size_t kMaxLog = 24;
 
@@ -108,6 +113,7 @@ class EvidenceRecord {
   std::array<std::uint32_t, kEvidenceKinds> last_value_{};
   std::vector<Evidence> log_;
   int no_reply_since_reply_ = 0;
+  int unanswered_since_reply_ = 0;
 };
 
 struct IdentityDecision {

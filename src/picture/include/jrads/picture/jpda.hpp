@@ -14,7 +14,7 @@
 // Size limit and approximation. The marginals are exact (every feasible event enumerated)
 // while the cluster has at most JpdaParams::max_exact_events feasible events (default
 // 200,000; a fully gated 4 x 6 cluster has 1,045, 6 x 8 93,289 and 8 x 10 about 13 million). Beyond it they are
-// computed on the k most probable joint events (k = max_best_events, default 1,000), found in
+// computed on the k most probable joint events (k = max_best_events, default 10,000), found in
 // order by Murty's algorithm (Murty 1968) with the exact solver jrads::solve_assignment on the
 // n x (m + n) matrix of -log weights (one "missed" column per track). Why k-best rather than
 // Fitzgerald's cheap JPDA: the k-best marginals are those of a true (truncated) joint
@@ -42,7 +42,7 @@ struct JpdaParams {
   // (per m^3 for position reports, per m rad^2 for polar ones).
   double clutter_density = 1e-9;
   std::int64_t max_exact_events = 200'000;  // enumerate exactly up to this many feasible events
-  int max_best_events = 1'000;              // k of the k-best approximation beyond it (>= 1)
+  int max_best_events = 10'000;             // k of the k-best approximation beyond it (>= 1)
 };
 
 enum class JpdaMethod : std::uint8_t {
