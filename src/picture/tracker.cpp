@@ -42,6 +42,7 @@ constexpr double kSupportMemory_s = 60.0;  // a sensor that saw a track this rec
 constexpr double kSpoofRadarMemory_s = 30.0;
 constexpr double kAlertRepeat_s = 60.0;
 constexpr double kAnchorMaxSigma_m = 500.0;  // an anchor's position is known at least this well
+constexpr std::uint64_t kSettledSampling = 8;
 constexpr double kIffClearMargin = 8.0;     // -2 ln(likelihood ratio) a reply's best track must win by
 constexpr double kProfileMaxSigmaVel_mps = 60.0;  // speed-based profiles need a horizontal velocity this good
 
@@ -114,6 +115,7 @@ struct SensorState {
   // Registration: residuals (measured - anchored prediction) of the latest matched reports.
   std::vector<std::pair<double, double>> residuals;  // (azimuth deg, range m), a ring
   std::vector<std::uint64_t> residual_anchor;        // the anchor track of each residual
+  std::uint64_t reports_seen = 0;                    // radar reports seen while settled
   std::size_t next_residual = 0;
   Tracker::Bias bias;
   double alerted_az_deg = 0.0, alerted_range_m = 0.0;
@@ -364,6 +366,12 @@ struct Tracker::Impl {
   void register_radars() {
     for (Report& r : slice) {
       if (r.kind != SensorKind::radar) continue;
+      SensorState& st = sensor_state[r.sensor];
+      // A radar with a full window and no bias is watched on one report in kSettledSampling:
+      // a misalignment builds up over minutes, not within a scan, and matching is costly.
+      const bool settled =
+          st.residuals.size() >= static_cast<std::size_t>(std::max(1, params.bias_window)) && !st.bias.detected;
+      if (settled && (st.reports_seen++ % kSettledSampling) != 0) continue;
       const Measurement m = measure(r);
       const Eigen::Vector3d approx = position_of(m).pos;
       // Every track that other sensors see and that could be this report's aircraft counts:
@@ -397,7 +405,6 @@ struct Tracker::Impl {
         daz = a;
         dr = d;
       });
-      SensorState& st = sensor_state[r.sensor];
       if (in_window == 1 && anchored) add_residual(r, st, daz, dr, anchor_uid);
       if (params.correct_bias && st.bias.detected) {
         r.azimuth_deg -= st.bias.azimuth_deg;
