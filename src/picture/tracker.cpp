@@ -1183,6 +1183,15 @@ struct Tracker::Impl {
     }
   }
 
+  // How harsh an identity is, for the rule that coasting tracks do not escalate.
+  static int severity(Identity id) noexcept {
+    switch (id) {
+      case Identity::suspect: return 1;
+      case Identity::hostile: return 2;
+      default: return 0;
+    }
+  }
+
   void update_identities(SimTime now) {
     if (!plans.empty()) correlate_plans_by_position(now);
     for (Track& t : tracks) {
@@ -1214,6 +1223,9 @@ struct Tracker::Impl {
       if (!plans.empty()) match_flight_plans(t, p.head<2>(), now);
       const Behaviour b{t.profile, (now - t.profile_since).s(), t.threatening, (now - t.threatening_since).s()};
       const IdentityDecision d = decide_identity(t.evidence, b, now, params.identity);
+      // A coasting track runs on its last estimate, which may be a bad one: it may lose an
+      // identity but never gains a harsher one.
+      if (t.status == TrackStatus::coasting && severity(d.identity) > severity(t.identity)) continue;
       t.identity = d.identity;
       if (d.conflict && t.number != 0 && (now - t.last_conflict_alert).s() >= kAlertRepeat_s) {
         t.last_conflict_alert = now;
