@@ -124,6 +124,21 @@ Gaussian predict_cv(const Gaussian& g, double dt_s, const MotionParams& p) noexc
   return out;
 }
 
+Gaussian predict_cv_position(const Gaussian& g, double dt_s, const MotionParams& p) noexcept {
+  Gaussian out;
+  out.x = g.x;
+  out.x.segment<3>(0) += dt_s * g.x.segment<3>(3);
+  out.P.setZero();
+  const Eigen::Matrix3d ppv = g.P.block<3, 3>(0, 3);
+  Eigen::Matrix3d pp = g.P.block<3, 3>(0, 0) + dt_s * (ppv + ppv.transpose()) + (dt_s * dt_s) * g.P.block<3, 3>(3, 3);
+  const double dt3 = dt_s * dt_s * dt_s / 3.0;
+  pp(0, 0) += p.cv_accel_sigma_mps2 * p.cv_accel_sigma_mps2 * dt3;
+  pp(1, 1) += p.cv_accel_sigma_mps2 * p.cv_accel_sigma_mps2 * dt3;
+  pp(2, 2) += p.vertical_accel_sigma_mps2 * p.vertical_accel_sigma_mps2 * dt3;
+  out.P.block<3, 3>(0, 0) = 0.5 * (pp + pp.transpose());
+  return out;
+}
+
 Gaussian predict_ct(const Gaussian& g, double dt_s, const MotionParams& p) noexcept {
   const double ve = g.x(3), vn = g.x(4), omega = g.x(6);
   const double dt = dt_s, dt2 = dt_s * dt_s;

@@ -503,7 +503,7 @@ struct Tracker::Impl {
   // currently dominates, so a turning track is gated where the turn takes it.
   [[nodiscard]] Gaussian predict_for_gate(const Track& t, double dt) const {
     if (t.imm.mu[1] > 0.5) return imm_combined(imm_predict(t.imm, dt, params.imm));
-    return predict_cv(t.est, dt, params.imm.motion);
+    return predict_cv_position(t.est, dt, params.imm.motion);
   }
 
   // The gate test of one report against one track: cost d2 + ln det S, or nothing.

@@ -730,5 +730,26 @@ TEST(Imm, DetectsCoordinatedTurnAndBeatsCv) {
   EXPECT_LT(rmse_imm, 0.5 * rmse_cv) << "IMM " << rmse_imm << " m, CV " << rmse_cv << " m";
 }
 
+TEST(Filter, CvPositionPredictionMatchesTheFullOne) {
+  RngStream rng = Rng(77).stream("filter/cv-position");
+  MotionParams mp;
+  mp.cv_accel_sigma_mps2 = 2.0;
+  mp.vertical_accel_sigma_mps2 = 0.7;
+  for (int k = 0; k < 200; ++k) {
+    Gaussian g;
+    for (int i = 0; i < kStateDim; ++i) g.x(i) = rng.normal(0.0, 1000.0);
+    Eigen::Matrix<double, kStateDim, kStateDim> a;
+    for (int i = 0; i < kStateDim; ++i) {
+      for (int j = 0; j < kStateDim; ++j) a(i, j) = rng.normal();
+    }
+    g.P = a * a.transpose() + StateCov::Identity();
+    const double dt = rng.uniform(0.0, 15.0);
+    const Gaussian full = predict_cv(g, dt, mp);
+    const Gaussian pos = predict_cv_position(g, dt, mp);
+    EXPECT_LT((full.x - pos.x).norm(), 1e-9 * (1.0 + full.x.norm()));
+    EXPECT_LT((full.P.block<3, 3>(0, 0) - pos.P.block<3, 3>(0, 0)).norm(), 1e-9 * (1.0 + full.P.norm()));
+  }
+}
+
 }  // namespace
 }  // namespace jrads::picture
