@@ -1,5 +1,6 @@
 #include "jrads/picture/measurement.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "jrads/core/result.hpp"
@@ -7,7 +8,8 @@
 
 namespace jrads::picture {
 
-CommonFrame::CommonFrame(const Geodetic& origin, std::span<const SensorSite> sensors) : region_(origin) {
+CommonFrame::CommonFrame(const Geodetic& origin, std::span<const SensorSite> sensors, double adsb_min_vertical_sigma_m)
+    : region_(origin), adsb_min_vertical_sigma_m_(adsb_min_vertical_sigma_m) {
   // p_sensor = R_s (p_ecef - s_ecef) and p_ecef = R_0^T p_region + o_ecef, so
   // p_sensor = R_s R_0^T p_region + R_s (o_ecef - s_ecef): exact for any separation.
   const Eigen::Matrix3d rot_region = rot_enu_from_ecef(origin.lat_deg, origin.lon_deg);
@@ -41,6 +43,8 @@ Measurement CommonFrame::measurement(const Report& report) const {
     m.model = MeasurementModel::position;
     m.z = region_.enu_from_geodetic(report.pos).vec();
     m.R = Eigen::Matrix3d::Identity() * (report.sigma_pos_m * report.sigma_pos_m);
+    const double v = std::max(report.sigma_pos_m, adsb_min_vertical_sigma_m_);
+    m.R(2, 2) = v * v;
   } else {
     m.model = MeasurementModel::polar;
     m.z = {report.range_m, units::rad_from_deg(report.azimuth_deg), units::rad_from_deg(report.elevation_deg)};

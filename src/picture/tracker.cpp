@@ -134,19 +134,42 @@ double predicted_pos_trace(const Track& t, double dt) {
   return P.block<3, 3>(0, 0).trace() + 2.0 * dt * P.block<3, 3>(0, 3).trace() + dt * dt * P.block<3, 3>(3, 3).trace();
 }
 
-std::int64_t cell_pack(std::int64_t cx, std::int64_t cy) { return (cx + (1LL << 30)) * (1LL << 31) + (cy + (1LL << 30)); }
+// Track indices filed by the horizontal cell of a position: a sorted vector, rebuilt when the
+// positions move; a query visits the 3 x 3 cells around a point, so it finds every entry within
+// one cell size of it (and some beyond).
+class CellGrid {
+ public:
+  explicit CellGrid(double cell_m) noexcept : cell_m_(cell_m) {}
+  void clear() noexcept { entries_.clear(); }
+  void reserve(std::size_t n) { entries_.reserve(n); }
+  void add(const Eigen::Vector3d& p, int index) { entries_.emplace_back(key(cell(p.x()), cell(p.y())), index); }
+  void sort() { std::sort(entries_.begin(), entries_.end()); }
+  // (cell key, index) in key order.
+  [[nodiscard]] const std::vector<std::pair<std::int64_t, int>>& entries() const noexcept { return entries_; }
 
-std::int64_t cell_key(double e_m, double n_m) {
-  return cell_pack(static_cast<std::int64_t>(std::floor(e_m / kSearchCell_m)),
-                   static_cast<std::int64_t>(std::floor(n_m / kSearchCell_m)));
-}
+  template <class F>
+  void for_each_near(const Eigen::Vector3d& p, F&& f) const {
+    const std::int64_t cx = cell(p.x()), cy = cell(p.y());
+    for (std::int64_t dx = -1; dx <= 1; ++dx) {
+      for (std::int64_t dy = -1; dy <= 1; ++dy) {
+        const std::int64_t k = key(cx + dx, cy + dy);
+        auto it = std::lower_bound(entries_.begin(), entries_.end(), std::pair<std::int64_t, int>{k, -1});
+        for (; it != entries_.end() && it->first == k; ++it) f(it->second);
+      }
+    }
+  }
+
+ private:
+  [[nodiscard]] std::int64_t cell(double v) const noexcept { return static_cast<std::int64_t>(std::floor(v / cell_m_)); }
+  static std::int64_t key(std::int64_t cx, std::int64_t cy) noexcept {
+    return (cx + (1LL << 30)) * (1LL << 31) + (cy + (1LL << 30));
+  }
+  double cell_m_;
+  std::vector<std::pair<std::int64_t, int>> entries_;
+};
 
 // Duplicates are looked for within this distance: further apart, two tracks are two aircraft.
 constexpr double kMergeCell_m = 3000.0;
-std::int64_t merge_key(double e_m, double n_m) {
-  return cell_pack(static_cast<std::int64_t>(std::floor(e_m / kMergeCell_m)),
-                   static_cast<std::int64_t>(std::floor(n_m / kMergeCell_m)));
-}
 
 // Union-find over reports and tracks of one sensor group, for gated clusters.
 struct Clusters {
@@ -213,8 +236,8 @@ struct Tracker::Impl {
   std::vector<std::pair<Eigen::Vector2d, double>> assets;  // centre, radius
   std::vector<std::vector<std::uint32_t>> colocated_radars;  // per interrogator
 
-  // The grid of the current slice: (cell key, track index), sorted.
-  std::vector<std::pair<std::int64_t, int>> grid;
+  // The tracks of the current slice by place, for gating.
+  CellGrid grid{kSearchCell_m};
 
   std::vector<TrackRow> rows;
   std::vector<Alert> alerts;
@@ -222,7 +245,8 @@ struct Tracker::Impl {
   std::shared_ptr<spdlog::logger> log = logger("picture");
 
   Impl(std::vector<SensorSite> s, const TrackerParams& p)
-      : sensors(std::move(s)), params(p), frame(CommonFrame::centroid_of(sensors), sensors),
+      : sensors(std::move(s)), params(p),
+        frame(CommonFrame::centroid_of(sensors), sensors, params.adsb_min_vertical_sigma_m),
         sensor_state(sensors.size()) {
     JRADS_ASSERT(!sensors.empty());
     JRADS_ASSERT(params.slice_s > 0.0 && params.output_period_s >= params.slice_s);
@@ -332,18 +356,6 @@ struct Tracker::Impl {
     slice_end = t1 + slice_dt;
   }
 
-  // The measurement of a report. ADS-B heights carry more error than the horizontal figure of
-  // merit says (the file gives one sigma; heights are barometric in real systems), so the
-  // vertical standard deviation is at least adsb_min_vertical_sigma_m.
-  [[nodiscard]] Measurement measure(const Report& r) const {
-    Measurement m = frame.measurement(r);
-    if (m.model == MeasurementModel::position) {
-      const double v = params.adsb_min_vertical_sigma_m;
-      m.R(2, 2) = std::max(m.R(2, 2), v * v);
-    }
-    return m;
-  }
-
   // ---- radar registration ------------------------------------------------------------------
 
   // A track is an anchor for radar s when something other than s pins it down now: a recent
@@ -372,7 +384,7 @@ struct Tracker::Impl {
       const bool settled =
           st.residuals.size() >= static_cast<std::size_t>(std::max(1, params.bias_window)) && !st.bias.detected;
       if (settled && (st.reports_seen++ % kSettledSampling) != 0) continue;
-      const Measurement m = measure(r);
+      const Measurement m = frame.measurement(r);
       const Eigen::Vector3d approx = position_of(m).pos;
       // Every track that other sensors see and that could be this report's aircraft counts:
       // the match is used only when exactly one lies in the window and it is an anchor. Tracks
@@ -479,24 +491,14 @@ struct Tracker::Impl {
     grid.clear();
     grid.reserve(tracks.size());
     for (int i = 0; i < static_cast<int>(tracks.size()); ++i) {
-      if (tracks[i].dead) continue;
-      const Eigen::Vector3d p = predicted_pos(tracks[i], at);
-      grid.emplace_back(cell_key(p.x(), p.y()), i);
+      if (!tracks[i].dead) grid.add(predicted_pos(tracks[i], at), i);
     }
-    std::sort(grid.begin(), grid.end());
+    grid.sort();
   }
 
   template <class F>
   void for_tracks_near(const Eigen::Vector3d& p, F&& f) const {
-    const auto cx = static_cast<std::int64_t>(std::floor(p.x() / kSearchCell_m));
-    const auto cy = static_cast<std::int64_t>(std::floor(p.y() / kSearchCell_m));
-    for (std::int64_t dx = -1; dx <= 1; ++dx) {
-      for (std::int64_t dy = -1; dy <= 1; ++dy) {
-        const std::int64_t key = cell_pack(cx + dx, cy + dy);
-        auto it = std::lower_bound(grid.begin(), grid.end(), std::pair<std::int64_t, int>{key, -1});
-        for (; it != grid.end() && it->first == key; ++it) f(it->second);
-      }
-    }
+    grid.for_each_near(p, std::forward<F>(f));
   }
 
   // The prediction a report is gated against: the combined estimate moved by the model that
@@ -665,7 +667,7 @@ struct Tracker::Impl {
     std::vector<int> reserved;  // tracks taken by an address match in this group
     for (int j = 0; j < n; ++j) {
       const Report& r = slice[group[j]];
-      meas[j] = measure(r);
+      meas[j] = frame.measurement(r);
       if (meas[j].model == MeasurementModel::polar) {
         const PositionEstimate pe = position_of(meas[j]);
         approx[j] = pe.pos;
@@ -806,7 +808,7 @@ struct Tracker::Impl {
     for (const auto& [ti, si] : updates) {
       Track& t = tracks[ti];
       const Report& r = slice[si];
-      const Measurement m = measure(r);
+      const Measurement m = frame.measurement(r);
       const double dt = (r.time - t.time).s();
       if (dt < 0.0) continue;
       const ImmState predicted = imm_predict(t.imm, dt, params.imm);
@@ -839,7 +841,7 @@ struct Tracker::Impl {
   }
 
   void start_track(const Report& r) {
-    const Measurement m = measure(r);
+    const Measurement m = frame.measurement(r);
     Track t;
     t.uid = next_uid++;
     t.imm = imm_init(init_from_measurement(m, params.max_speed_mps), params.imm);
@@ -866,7 +868,7 @@ struct Tracker::Impl {
     std::vector<Measurement> meas(static_cast<std::size_t>(n));
     for (int j = 0; j < n; ++j) {
       const Report& r = slice[group[j]];
-      meas[j] = measure(r);
+      meas[j] = frame.measurement(r);
       const PositionEstimate pe = position_of(meas[j]);
       for_tracks_near(pe.pos, [&](int ti) {
         double d2 = 0.0, cost = 0.0;
@@ -1016,7 +1018,7 @@ struct Tracker::Impl {
   void merge_duplicates(SimTime now) {
     // Candidates come from a fine grid of confirmed tracks only; a cheap Euclidean bound
     // (d2 >= |dp|^2 / trace S) rejects most pairs before any prediction or factorisation.
-    std::vector<std::pair<std::int64_t, int>> fine;
+    CellGrid fine(kMergeCell_m);
     std::vector<Eigen::Vector3d> pos(tracks.size());
     std::vector<double> ptrace(tracks.size(), 0.0);
     for (int i = 0; i < static_cast<int>(tracks.size()); ++i) {
@@ -1024,40 +1026,28 @@ struct Tracker::Impl {
       if (t.dead || t.status == TrackStatus::tentative) continue;
       pos[i] = predicted_pos(t, now);
       ptrace[i] = predicted_pos_trace(t, (now - t.time).s());
-      fine.emplace_back(merge_key(pos[i].x(), pos[i].y()), i);
+      fine.add(pos[i], i);
     }
-    std::sort(fine.begin(), fine.end());
-    for (const auto& [key, i] : fine) {
+    fine.sort();
+    for (const auto& [key, i] : fine.entries()) {
       Track& a = tracks[i];
       if (a.dead) continue;
       int partner = -1;
-      const auto cx = static_cast<std::int64_t>(std::floor(pos[i].x() / kMergeCell_m));
-      const auto cy = static_cast<std::int64_t>(std::floor(pos[i].y() / kMergeCell_m));
-      for (std::int64_t dx = -1; dx <= 1 && partner < 0; ++dx) {
-        for (std::int64_t dy = -1; dy <= 1 && partner < 0; ++dy) {
-          const std::int64_t k = cell_pack(cx + dx, cy + dy);
-          for (auto it = std::lower_bound(fine.begin(), fine.end(), std::pair<std::int64_t, int>{k, -1});
-               it != fine.end() && it->first == k; ++it) {
-            const int j = it->second;
-            if (j >= i || tracks[j].dead) continue;  // each pair once, the older track as partner
-            const Track& b = tracks[j];
-            if (a.has_icao && b.has_icao && a.icao != b.icao) continue;
-            const Eigen::Vector3d dp0 = pos[i] - pos[j];
-            if (dp0.squaredNorm() > params.merge_d2 * (ptrace[i] + ptrace[j])) continue;
-            const Gaussian ga = predict_cv(a.est, (now - a.time).s(), params.imm.motion);
-            const Gaussian gb = predict_cv(b.est, (now - b.time).s(), params.imm.motion);
-            const Eigen::Vector3d dp = ga.x.head<3>() - gb.x.head<3>();
-            const Eigen::Matrix3d S = ga.P.block<3, 3>(0, 0) + gb.P.block<3, 3>(0, 0);
-            const double d2 = dp.dot(S.ldlt().solve(dp));
-            const Eigen::Vector3d dv = ga.x.segment<3>(3) - gb.x.segment<3>(3);
-            const double sv = std::sqrt((ga.P.block<3, 3>(3, 3) + gb.P.block<3, 3>(3, 3)).trace());
-            if (d2 <= params.merge_d2 && dv.norm() <= 3.0 * sv + 30.0) {
-              partner = j;
-              break;
-            }
-          }
-        }
-      }
+      fine.for_each_near(pos[i], [&](int j) {
+        if (partner >= 0 || j >= i || tracks[j].dead) return;  // each pair once, the older track as partner
+        const Track& b = tracks[j];
+        if (a.has_icao && b.has_icao && a.icao != b.icao) return;
+        const Eigen::Vector3d dp0 = pos[i] - pos[j];
+        if (dp0.squaredNorm() > params.merge_d2 * (ptrace[i] + ptrace[j])) return;
+        const Gaussian ga = predict_cv(a.est, (now - a.time).s(), params.imm.motion);
+        const Gaussian gb = predict_cv(b.est, (now - b.time).s(), params.imm.motion);
+        const Eigen::Vector3d dp = ga.x.head<3>() - gb.x.head<3>();
+        const Eigen::Matrix3d S = ga.P.block<3, 3>(0, 0) + gb.P.block<3, 3>(0, 0);
+        const double d2 = dp.dot(S.ldlt().solve(dp));
+        const Eigen::Vector3d dv = ga.x.segment<3>(3) - gb.x.segment<3>(3);
+        const double sv = std::sqrt((ga.P.block<3, 3>(3, 3) + gb.P.block<3, 3>(3, 3)).trace());
+        if (d2 <= params.merge_d2 && dv.norm() <= 3.0 * sv + 30.0) partner = j;
+      });
       if (partner < 0) {
         a.merge_count = 0;
         continue;

@@ -229,6 +229,19 @@ TEST(Measurement, AdsbReportIsRegionPosition) {
   EXPECT_EQ(inn.H.leftCols<3>(), Eigen::Matrix3d::Identity());
 }
 
+TEST(Measurement, AdsbHeightIsTrustedNoBetterThanTheVerticalFloor) {
+  const std::vector<SensorSite> sensors{site("A1", SensorKind::adsb, {44.5, 19.5, 0})};
+  Report r;
+  r.kind = SensorKind::adsb;
+  r.pos = {44.6, 19.7, 9000};
+  r.sigma_pos_m = 10.0;
+  const Measurement m = CommonFrame(kOrigin, sensors).measurement(r);
+  EXPECT_EQ(m.R(0, 0), 100.0);
+  EXPECT_EQ(m.R(1, 1), 100.0);
+  EXPECT_EQ(m.R(2, 2), 900.0);  // the default floor of 30 m
+  EXPECT_EQ(CommonFrame(kOrigin, sensors, 5.0).measurement(r).R(2, 2), 100.0);
+}
+
 TEST(Measurement, LocalVelocityIsEnuAtTheObject) {
   RngStream rng = Rng(25).stream("measurement/velocity");
   const std::vector<SensorSite> none;

@@ -32,13 +32,16 @@ struct Measurement {
 class CommonFrame {
  public:
   // `origin`: the region frame's origin (for example the mean sensor position, on the ellipsoid).
-  CommonFrame(const Geodetic& origin, std::span<const SensorSite> sensors);
+  // `adsb_min_vertical_sigma_m`: ADS-B heights are trusted no better than this (the file gives
+  // one sigma, horizontal; real ADS-B heights are barometric).
+  CommonFrame(const Geodetic& origin, std::span<const SensorSite> sensors, double adsb_min_vertical_sigma_m = 30.0);
   // The origin used by `jrads track`: the centroid of the sensors' positions, at height 0.
   [[nodiscard]] static Geodetic centroid_of(std::span<const SensorSite> sensors) noexcept;
 
   [[nodiscard]] const LocalFrame& region() const noexcept { return region_; }
   // The report as a measurement in this frame: radar and IFF reports polar (azimuth and
-  // elevation converted to radians), ADS-B reports as positions with covariance sigma_pos^2 I.
+  // elevation converted to radians), ADS-B reports as positions with covariance sigma_pos^2
+  // horizontally and max(sigma_pos, adsb_min_vertical_sigma_m)^2 vertically.
   // `report.sensor` must index the sensor table given at construction.
   [[nodiscard]] Measurement measurement(const Report& report) const;
   // Region ENU position of a sensor's antenna.
@@ -58,6 +61,7 @@ class CommonFrame {
   };
   LocalFrame region_;
   std::vector<SensorGeometry> sensors_;
+  double adsb_min_vertical_sigma_m_;
 };
 
 // Region ENU position of a polar measurement, and its covariance (first-order, through the

@@ -66,7 +66,7 @@ struct TrackerParams {
   double adsb_revisit_s = 5.0;          // revisit assumed for ADS-B receivers
   double merge_d2 = 11.34;              // duplicate test on position (3 dof, P = 0.99) ...
   int merge_checks = 3;                 // ... passed on this many consecutive seconds
-  double adsb_min_vertical_sigma_m = 30.0;  // ADS-B heights are trusted no better than this
+  double adsb_min_vertical_sigma_m = 30.0;  // ADS-B heights are trusted no better than this (CommonFrame)
   double spoof_d2 = 100.0;              // an ADS-B report this far (d2) from its address's track is suspect
   // Radar registration: each radar's reports are compared with tracks anchored by others
   // (recent ADS-B, or two other radars); a consistent offset is reported and then removed.
