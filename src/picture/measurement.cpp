@@ -68,7 +68,10 @@ Geodetic CommonFrame::geodetic_from_region(const Eigen::Vector3d& pos_region) co
 
 Eigen::Vector3d CommonFrame::local_velocity(const Eigen::Vector3d& pos_region,
                                             const Eigen::Vector3d& vel_region) const noexcept {
-  const Geodetic at = geodetic_from_region(pos_region);
+  return local_velocity(geodetic_from_region(pos_region), vel_region);
+}
+
+Eigen::Vector3d CommonFrame::local_velocity(const Geodetic& at, const Eigen::Vector3d& vel_region) const noexcept {
   return rot_enu_from_ecef(at.lat_deg, at.lon_deg) * region_.ecef_from_enu_vec(vel_region);
 }
 

@@ -239,6 +239,8 @@ struct Tracker::Impl {
   // The tracks of the current slice by place, for gating.
   CellGrid grid{kSearchCell_m};
 
+  std::vector<Geodetic> geo_now;  // see locate_tracks()
+
   std::vector<TrackRow> rows;
   std::vector<Alert> alerts;
   TrackerStats stats;
@@ -347,6 +349,7 @@ struct Tracker::Impl {
     if (!slice.empty()) process(t0, t1);
     slice.clear();
     if (t1.ns() % output_dt.ns() == 0) {
+      locate_tracks(t1);
       maintain(t1);  // once per output period: track life is decided to the second
       merge_duplicates(t1);
       update_identities(t1);
@@ -935,18 +938,28 @@ struct Tracker::Impl {
 
   // A track below the ground or above any air vehicle, or faster than any, has diverged
   // (clutter confirmed with a wild elevation, say): it describes nothing and is dropped.
-  [[nodiscard]] bool plausible(const Track& t, SimTime now) const {
-    const double alt = frame.geodetic_from_region(predicted_pos(t, now)).alt_m;
+  // Each track's geodetic position at an output time, by track index: computed once, used for
+  // plausibility, identification and the output row (track indices hold until compact()).
+  void locate_tracks(SimTime now) {
+    geo_now.resize(tracks.size());
+    for (std::size_t i = 0; i < tracks.size(); ++i) {
+      if (!tracks[i].dead) geo_now[i] = frame.geodetic_from_region(predicted_pos(tracks[i], now));
+    }
+  }
+
+  [[nodiscard]] bool plausible(const Track& t, std::size_t index) const {
+    const double alt = geo_now[index].alt_m;
     return alt >= params.min_alt_m && alt <= params.max_alt_m && t.est.x.segment<3>(3).norm() <= params.max_plausible_speed_mps;
   }
 
   void maintain(SimTime now) {
-    for (Track& t : tracks) {
+    for (std::size_t i = 0; i < tracks.size(); ++i) {
+      Track& t = tracks[i];
       if (t.dead) continue;
       const double since = (now - t.last_hit).s();
       const double revisit = track_revisit_s(t, now);
       const double dt = (now - t.time).s();
-      if (std::sqrt(std::max(0.0, predicted_pos_trace(t, dt))) > params.max_sigma_pos_m || !plausible(t, now)) {
+      if (std::sqrt(std::max(0.0, predicted_pos_trace(t, dt))) > params.max_sigma_pos_m || !plausible(t, i)) {
         kill(t);
         continue;
       }
@@ -1184,12 +1197,13 @@ struct Tracker::Impl {
 
   void update_identities(SimTime now) {
     if (!plans.empty()) correlate_plans_by_position(now);
-    for (Track& t : tracks) {
+    for (std::size_t i = 0; i < tracks.size(); ++i) {
+      Track& t = tracks[i];
       if (t.dead) continue;
       const Eigen::Vector3d p = predicted_pos(t, now);
       const Eigen::Vector3d v = t.est.x.segment<3>(3);
       const double speed = v.norm();
-      const double alt = frame.geodetic_from_region(p).alt_m;
+      const double alt = geo_now[i].alt_m;
       // Until the velocity is known, the profile is not: a new track's speed can be far off. Once
       // known it stays known unless the sigma doubles, so the profile does not flicker between
       // updates of different sensors.
@@ -1249,8 +1263,8 @@ struct Tracker::Impl {
       row.track_number = t.number;
       row.status = t.status;
       row.identity = t.identity;
-      row.pos = frame.geodetic_from_region(g.x.head<3>());
-      row.vel_enu = frame.local_velocity(g.x.head<3>(), g.x.segment<3>(3));
+      row.pos = geo_now[static_cast<std::size_t>(i)];  // the same predicted position (locate_tracks)
+      row.vel_enu = frame.local_velocity(row.pos, g.x.segment<3>(3));
       row.sigma_pos_m = std::sqrt(std::max(0.0, g.P.block<3, 3>(0, 0).trace()));
       row.sigma_vel_mps = std::sqrt(std::max(0.0, g.P.block<3, 3>(3, 3).trace()));
       rows.push_back(row);

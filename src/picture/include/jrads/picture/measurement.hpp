@@ -52,6 +52,8 @@ class CommonFrame {
   // (the frame FORMATS uses for velocities).
   [[nodiscard]] Eigen::Vector3d local_velocity(const Eigen::Vector3d& pos_region,
                                                const Eigen::Vector3d& vel_region) const noexcept;
+  // The same, when the geodetic position is already known (saves a conversion).
+  [[nodiscard]] Eigen::Vector3d local_velocity(const Geodetic& at, const Eigen::Vector3d& vel_region) const noexcept;
 
  private:
   struct SensorGeometry {
