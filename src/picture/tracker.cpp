@@ -1042,7 +1042,8 @@ struct Tracker::Impl {
       fine.add(pos[i], i);
     }
     fine.sort();
-    for (const auto& [key, i] : fine.entries()) {
+    for (const auto& entry : fine.entries()) {
+      const int i = entry.second;  // not a structured binding: clang 14 cannot capture those
       Track& a = tracks[i];
       if (a.dead) continue;
       int partner = -1;
