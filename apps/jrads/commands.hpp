@@ -12,6 +12,7 @@ struct TrackRun {
   bool hide_paths = false;  // do not print where the files went (a temporary directory)
   std::string scenario_path;      // flight plans and defended assets for identification
   bool default_scenario = false;  // ... from the embedded default scenario
+  bool jpda = false;              // JPDA association for established tracks (dense clutter)
 };
 // Runs the tracker over a directory's detections and writes tracks.csv and alerts.csv.
 // Returns the process exit code.

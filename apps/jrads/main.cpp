@@ -231,6 +231,8 @@ int run(int argc, char** argv) {
                              ->check(kNonEmpty);
   track_cmd->add_flag("--default-scenario", track_run.default_scenario, "The same from the embedded default scenario")
       ->excludes(track_scenario);
+  track_cmd->add_flag("--jpda", track_run.jpda,
+                      "Associate radar reports by JPDA, with score-based confirmation (for dense clutter; default GNN)");
 
   jrads::app::MetricsRun metrics_run;
   auto* metrics_cmd = app.add_subcommand("metrics", "Compare tracks.csv with truth.csv: OSPA, GOSPA, SIAP, identity");

@@ -33,6 +33,7 @@ int track(const TrackRun& run) {
     return 1;
   }
   picture::TrackerParams params;
+  if (run.jpda) params.association = picture::Association::jpda;
   if (run.default_scenario || !run.scenario_path.empty()) {
     scenario::ParseOutcome parsed =
         run.default_scenario ? scenario::parse_scenario(scenario::default_scenario_yaml(), "<default scenario>")
@@ -84,6 +85,10 @@ int track(const TrackRun& run) {
                 static_cast<unsigned long long>(st.reports), wall_s, static_cast<double>(st.reports) / std::max(wall_s, 1e-9),
                 static_cast<unsigned long long>(st.tracks_started), static_cast<unsigned long long>(st.tracks_confirmed),
                 static_cast<unsigned long long>(st.tracks_merged));
+    if (run.jpda) {
+      std::printf("  JPDA: %llu clusters of established tracks, %llu of them by k-best events\n",
+                  static_cast<unsigned long long>(st.jpda_clusters), static_cast<unsigned long long>(st.jpda_k_best));
+    }
     if (st.late_reports_dropped > 0) {
       std::printf("  %llu reports arrived later than the reorder window and were dropped\n",
                   static_cast<unsigned long long>(st.late_reports_dropped));

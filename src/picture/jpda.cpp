@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <map>
 #include <queue>
 #include <string>
 
@@ -76,11 +77,38 @@ struct Accumulator {
   double total = 0.0;
   std::int64_t events = 0;
 
-  Accumulator(int n_tracks, int n_reports)
-      : n(n_tracks), m(n_reports), acc(static_cast<std::size_t>(n_tracks) * static_cast<std::size_t>(n_reports + 1), 0.0) {}
+  // JPDA*: of the events that detect the same tracks with the same reports, only the most
+  // probable is kept (keyed by those two sets), until flush().
+  bool star = false;
+  std::map<std::vector<char>, std::pair<double, std::vector<int>>> best_of_class;
+
+  Accumulator(int n_tracks, int n_reports, bool coalescence_avoidance = false)
+      : n(n_tracks), m(n_reports), acc(static_cast<std::size_t>(n_tracks) * static_cast<std::size_t>(n_reports + 1), 0.0),
+        star(coalescence_avoidance) {}
 
   void add(double log_w, std::span<const int> choice) {
     if (log_w == kNegInf) return;
+    if (!star) {
+      sum(log_w, choice);
+      return;
+    }
+    std::vector<char> key(static_cast<std::size_t>(n + m), 0);
+    for (int i = 0; i < n; ++i) {
+      const int j = choice[static_cast<std::size_t>(i)];
+      if (j < 0) continue;
+      key[static_cast<std::size_t>(i)] = 1;
+      key[static_cast<std::size_t>(n + j)] = 1;
+    }
+    auto [it, fresh] = best_of_class.try_emplace(std::move(key), log_w, std::vector<int>(choice.begin(), choice.end()));
+    if (!fresh && log_w > it->second.first) it->second = {log_w, std::vector<int>(choice.begin(), choice.end())};
+  }
+
+  void flush() {
+    for (const auto& [key, event] : best_of_class) sum(event.first, event.second);
+    best_of_class.clear();
+  }
+
+  void sum(double log_w, std::span<const int> choice) {
     if (log_w > ref) {
       const double scale = ref == kNegInf ? 0.0 : std::exp(ref - log_w);
       for (double& a : acc) a *= scale;
@@ -360,13 +388,15 @@ Result<JpdaMarginals> jpda_marginals(std::span<const double> log_likelihood, int
 
   if (n_reports == 0) return Accumulator(n_tracks, 0).finish(JpdaMethod::degenerate);
   const Weights w = make_weights(log_likelihood, n_tracks, n_reports, detection_probability, params);
-  Accumulator acc(n_tracks, n_reports);
+  Accumulator acc(n_tracks, n_reports, params.coalescence_avoidance);
   if (jpda_feasible_events(log_likelihood, n_tracks, n_reports, params.max_exact_events) <=
       params.max_exact_events) {
     Enumerator(w, acc).run();
+    acc.flush();
     return acc.finish(JpdaMethod::exact);
   }
   KBest(w, acc).run(params.max_best_events);
+  acc.flush();
   return acc.finish(JpdaMethod::k_best);
 }
 

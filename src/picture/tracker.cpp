@@ -14,6 +14,8 @@
 #include "jrads/core/assignment.hpp"
 #include "jrads/core/log.hpp"
 #include "jrads/core/result.hpp"
+#include "jrads/core/units.hpp"
+#include "jrads/picture/jpda.hpp"
 
 namespace jrads::picture {
 
@@ -35,6 +37,14 @@ const char* to_string(AlertKind k) noexcept {
   return "?";
 }
 
+const char* to_string(Association a) noexcept {
+  switch (a) {
+    case Association::gnn: return "gnn";
+    case Association::jpda: return "jpda";
+  }
+  return "?";
+}
+
 namespace {
 
 constexpr double kSearchCell_m = 15000.0;  // grid cell: tracks farther than this from a report are not gated
@@ -45,6 +55,37 @@ constexpr double kAnchorMaxSigma_m = 500.0;  // an anchor's position is known at
 constexpr std::uint64_t kSettledSampling = 8;
 constexpr double kIffClearMargin = 8.0;     // -2 ln(likelihood ratio) a reply's best track must win by
 constexpr double kProfileMaxSigmaVel_mps = 60.0;  // speed-based profiles need a horizontal velocity this good
+
+// JPDA clutter map of a radar: cells of range x azimuth sector x elevation band (clutter lies
+// where the ground, the weather or the sea is: low, and in some directions and ranges).
+constexpr int kClutterRangeBins = 16;
+constexpr double kClutterRangeBin_m = 25000.0;
+constexpr int kClutterAzBins = 8;
+constexpr std::array<double, 8> kClutterElEdges_deg = {-5.0, 0.0, 1.0, 2.0, 4.0, 8.0, 16.0, 90.0};
+constexpr int kClutterElBins = static_cast<int>(kClutterElEdges_deg.size()) - 1;
+constexpr int kClutterCells = kClutterRangeBins * kClutterAzBins * kClutterElBins;
+
+int clutter_cell(double range_m, double az_deg, double el_deg) noexcept {
+  const int rb = std::clamp(static_cast<int>(range_m / kClutterRangeBin_m), 0, kClutterRangeBins - 1);
+  const int ab = std::clamp(static_cast<int>(az_deg / (360.0 / kClutterAzBins)), 0, kClutterAzBins - 1);
+  int eb = 0;
+  while (eb + 1 < kClutterElBins && el_deg >= kClutterElEdges_deg[static_cast<std::size_t>(eb + 1)]) ++eb;
+  return (rb * kClutterAzBins + ab) * kClutterElBins + eb;
+}
+
+// Measurement-space volume of a cell (m rad^2: range x azimuth x elevation, the units of a
+// polar likelihood).
+double clutter_cell_volume(int cell) noexcept {
+  const int eb = cell % kClutterElBins;
+  const double del_deg = kClutterElEdges_deg[static_cast<std::size_t>(eb + 1)] - kClutterElEdges_deg[static_cast<std::size_t>(eb)];
+  return kClutterRangeBin_m * (2.0 * units::pi / kClutterAzBins) * (del_deg * units::pi / 180.0);
+}
+
+// P(d2 <= g) for a chi-square with 3 degrees of freedom: the probability a true report is gated.
+double gate_probability_3dof(double g) noexcept {
+  const double x = std::sqrt(std::max(g, 0.0));
+  return std::erf(x / std::sqrt(2.0)) - std::sqrt(2.0 / units::pi) * x * std::exp(-0.5 * g);
+}
 
 struct Support {
   std::uint32_t sensor = 0;
@@ -59,6 +100,7 @@ struct Track {
   bool has_icao = false;
   std::uint32_t icao = 0;
   int hits = 0;
+  double hit_score = 0.0;  // JPDA: sum over hits of ln(Pd N(nu; S) / lambda), the track score's gains
   ImmState imm;
   Gaussian est;  // imm_combined(imm) at `time`
   SimTime time, first_hit, last_hit, last_radar_hit, confirmed_at;
@@ -120,6 +162,12 @@ struct SensorState {
   Tracker::Bias bias;
   double alerted_az_deg = 0.0, alerted_range_m = 0.0;
   bool alerted = false;
+  // JPDA clutter map: decaying counts of reports no established track gates, and the time
+  // they were collected over (decaying alike).
+  std::array<double, kClutterCells> clutter{};
+  double clutter_exposure_s = 0.0;
+  SimTime clutter_aged_to;
+  bool clutter_aged = false;
 };
 
 // Predicted mean position after dt (no covariance): enough to place a track in the grid.
@@ -195,6 +243,21 @@ struct Pair {
   double cost = 0.0;
 };
 
+// One update of a track: a single report (GNN), or the reports of one sensor weighted by their
+// association probabilities (JPDA: an index into the slice's PDA updates).
+struct Update {
+  int track = 0;
+  int report = 0;  // slice index; for a PDA update, its most probable report
+  int pda = -1;
+};
+
+struct PdaUpdate {
+  SimTime time;              // the reports are taken as simultaneous at this time (the earliest)
+  std::vector<int> reports;  // slice indices
+  std::vector<double> betas;
+  double beta0 = 1.0;
+};
+
 }  // namespace
 
 struct Tracker::Impl {
@@ -221,6 +284,7 @@ struct Tracker::Impl {
   SimTime slice_dt, output_dt;
 
   std::vector<Track> tracks;
+  std::vector<PdaUpdate> pda_updates;  // this slice's (JPDA)
   std::uint64_t next_uid = 1;
   std::uint32_t next_number = 1;
   std::unordered_map<std::uint32_t, std::uint64_t> icao_owner;  // address -> track uid
@@ -549,8 +613,10 @@ struct Tracker::Impl {
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return slice[a].sensor < slice[b].sensor; });
 
-    // (track index, slice index) of every update, applied per track in time order afterwards.
-    std::vector<std::pair<int, int>> updates;
+    if (params.association == Association::jpda) age_clutter_maps(t1);
+    // Every update, applied per track in time order afterwards.
+    std::vector<Update> updates;
+    pda_updates.clear();
     std::vector<int> unassigned;
     for (std::size_t begin = 0; begin < order.size();) {
       std::size_t end = begin;
@@ -661,7 +727,7 @@ struct Tracker::Impl {
     return static_cast<int>(it - tracks.begin());
   }
 
-  void associate(std::span<const int> group, std::vector<std::pair<int, int>>& updates, std::vector<int>& unassigned) {
+  void associate(std::span<const int> group, std::vector<Update>& updates, std::vector<int>& unassigned) {
     const int n = static_cast<int>(group.size());
     std::vector<Measurement> meas(static_cast<std::size_t>(n));
     std::vector<Eigen::Vector3d> approx(static_cast<std::size_t>(n));
@@ -695,7 +761,7 @@ struct Tracker::Impl {
       ++stats.gate_tests;
       if (!inn.valid) continue;
       if (inn.d2 <= params.gate_d2 && std::find(reserved.begin(), reserved.end(), ti) == reserved.end()) {
-        updates.emplace_back(ti, group[j]);
+        updates.push_back({ti, group[j]});
         reserved.push_back(ti);
         done[j] = true;
       } else if (inn.d2 > params.spoof_d2 && (r.time - t.last_radar_hit).s() <= kSpoofRadarMemory_s &&
@@ -731,7 +797,19 @@ struct Tracker::Impl {
         if (gate(t, r, meas[j], approx[j], mtrace[j], &d2, &cost)) pairs.push_back({j, ti, cost});
       });
     }
-    // Clusters of reports and tracks linked by gated pairs; each is one assignment problem.
+    if (params.association == Association::jpda && sensors[slice[group[0]].sensor].kind == SensorKind::radar) {
+      associate_jpda(group, meas, pairs, updates, unassigned);
+      return;
+    }
+    solve_gnn(group, pairs, done, updates, unassigned);
+  }
+
+  // GNN over the gated pairs of one sensor group: clusters of reports and tracks linked by
+  // pairs, each one assignment problem. Reports not done and assigned to no track go to
+  // `unassigned` (they may start tracks).
+  void solve_gnn(std::span<const int> group, const std::vector<Pair>& pairs, const std::vector<bool>& done,
+                 std::vector<Update>& updates, std::vector<int>& unassigned) {
+    const int n = static_cast<int>(group.size());
     std::vector<int> track_slot;  // local index per distinct track
     std::unordered_map<int, int> local;
     for (const Pair& p : pairs) {
@@ -758,7 +836,7 @@ struct Tracker::Impl {
   }
 
   void solve_cluster(std::span<const int> group, const std::vector<Pair>& pairs, const std::vector<int>& ks,
-                     std::vector<std::pair<int, int>>& updates, std::vector<int>& unassigned) {
+                     std::vector<Update>& updates, std::vector<int>& unassigned) {
     std::vector<int> reps, cols;
     for (int k : ks) {
       reps.push_back(pairs[k].report);
@@ -769,7 +847,7 @@ struct Tracker::Impl {
     std::sort(cols.begin(), cols.end());
     cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
     if (reps.size() == 1 && cols.size() == 1) {
-      updates.emplace_back(cols[0], group[reps[0]]);
+      updates.push_back({cols[0], group[reps[0]]});
       return;
     }
     ++stats.assignments;
@@ -796,31 +874,215 @@ struct Tracker::Impl {
     for (int i = 0; i < nr; ++i) {
       const int c = a->row_to_col[i];
       if (c >= 0 && c < nc) {
-        updates.emplace_back(cols[c], group[reps[i]]);
+        updates.push_back({cols[c], group[reps[i]]});
       } else {
         unassigned.push_back(group[reps[i]]);
       }
     }
   }
 
-  void apply_updates(std::vector<std::pair<int, int>>& updates) {
-    std::sort(updates.begin(), updates.end(), [&](const auto& a, const auto& b) {
-      if (a.first != b.first) return a.first < b.first;
-      return slice[a.second].time < slice[b.second].time;
+  // ---- JPDA ----------------------------------------------------------------------------------
+
+  // Ages every radar's clutter map to `now`: counts and exposure decay alike, so their ratio is
+  // the recent rate (the exposure is the decayed integral of time, tau (1 - e^-dt/tau)).
+  void age_clutter_maps(SimTime now) {
+    const double tau = params.jpda_clutter_memory_s;
+    for (std::uint32_t s = 0; s < sensors.size(); ++s) {
+      SensorState& st = sensor_state[s];
+      if (sensors[s].kind != SensorKind::radar || !st.seen) continue;
+      if (!st.clutter_aged) {
+        st.clutter_aged = true;
+        st.clutter_aged_to = now;
+        continue;
+      }
+      const double dt = (now - st.clutter_aged_to).s();
+      if (dt <= 0.0) continue;
+      const double f = std::exp(-dt / tau);
+      for (double& c : st.clutter) c *= f;
+      st.clutter_exposure_s = st.clutter_exposure_s * f + tau * (1.0 - f);
+      st.clutter_aged_to = now;
+    }
+  }
+
+  // Clutter reports of a radar per unit of measurement volume (m rad^2) at a polar position.
+  [[nodiscard]] double clutter_density(std::uint32_t sensor, double range_m, double az_deg, double el_deg) const {
+    const SensorState& st = sensor_state[sensor];
+    const int c = clutter_cell(range_m, az_deg, el_deg);
+    const double scans = std::max(st.clutter_exposure_s / revisit_s(sensor), 5.0);  // few scans: a cautious rate
+    const double lambda = st.clutter[static_cast<std::size_t>(c)] / scans / clutter_cell_volume(c);
+    return std::max(lambda, params.jpda_min_clutter_density);
+  }
+  [[nodiscard]] double clutter_density(const Report& r) const {
+    return clutter_density(r.sensor, r.range_m, r.azimuth_deg, r.elevation_deg);
+  }
+
+  // The radar reports of one sensor group in JPDA mode. Established tracks share the reports
+  // they gate by their association probabilities (JPDA per cluster); reports that no established
+  // track gates may join tentative tracks (GNN) or start new ones, and teach the clutter map.
+  void associate_jpda(std::span<const int> group, const std::vector<Measurement>& meas, const std::vector<Pair>& pairs,
+                      std::vector<Update>& updates, std::vector<int>& unassigned) {
+    const int n = static_cast<int>(group.size());
+    std::vector<Pair> established, tentative;
+    std::vector<bool> gated(static_cast<std::size_t>(n), false);
+    for (const Pair& p : pairs) {
+      if (tracks[p.track].status == TrackStatus::tentative) {
+        tentative.push_back(p);
+      } else {
+        established.push_back(p);
+        gated[p.report] = true;
+      }
+    }
+    SensorState& st = sensor_state[slice[group[0]].sensor];
+    for (int j = 0; j < n; ++j) {
+      if (gated[j]) continue;
+      const Report& r = slice[group[j]];
+      st.clutter[static_cast<std::size_t>(clutter_cell(r.range_m, r.azimuth_deg, r.elevation_deg))] += 1.0;
+    }
+    solve_jpda(group, meas, established, updates);
+    std::erase_if(tentative, [&](const Pair& p) { return gated[p.report]; });
+    solve_gnn(group, tentative, gated, updates, unassigned);
+  }
+
+  void solve_jpda(std::span<const int> group, const std::vector<Measurement>& meas, const std::vector<Pair>& pairs,
+                  std::vector<Update>& updates) {
+    if (pairs.empty()) return;
+    const int n = static_cast<int>(group.size());
+    std::vector<int> track_slot;
+    std::unordered_map<int, int> local;
+    for (const Pair& p : pairs) {
+      if (local.emplace(p.track, static_cast<int>(track_slot.size())).second) track_slot.push_back(p.track);
+    }
+    Clusters cl(n + static_cast<int>(track_slot.size()));
+    for (const Pair& p : pairs) cl.unite(p.report, n + local[p.track]);
+    std::vector<std::vector<int>> cluster_pairs(static_cast<std::size_t>(n));
+    for (int k = 0; k < static_cast<int>(pairs.size()); ++k) cluster_pairs[cl.find(pairs[k].report)].push_back(k);
+
+    JpdaParams jp;
+    jp.gate_probability = gate_probability_3dof(params.gate_d2);
+    jp.clutter_density = 1.0;  // each report's own density is folded into its likelihoods below
+    jp.max_exact_events = 20'000;
+    jp.max_best_events = 200;
+    jp.coalescence_avoidance = true;  // JPDA*: crossing tracks would otherwise merge onto one target
+    for (int root = 0; root < n; ++root) {
+      const std::vector<int>& ks = cluster_pairs[root];
+      if (ks.empty()) continue;
+      std::vector<int> reps, cols;
+      for (int k : ks) {
+        reps.push_back(pairs[k].report);
+        cols.push_back(pairs[k].track);
+      }
+      std::sort(reps.begin(), reps.end());
+      reps.erase(std::unique(reps.begin(), reps.end()), reps.end());
+      std::sort(cols.begin(), cols.end());
+      cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
+      const int nt = static_cast<int>(cols.size()), nr = static_cast<int>(reps.size());
+      auto col_of = [&](int track) { return static_cast<int>(std::lower_bound(cols.begin(), cols.end(), track) - cols.begin()); };
+      auto rep_of = [&](int report) { return static_cast<int>(std::lower_bound(reps.begin(), reps.end(), report) - reps.begin()); };
+      // Each track takes its reports as simultaneous, at the earliest (one sensor, one slice:
+      // they are milliseconds apart), and its likelihoods come from the IMM's combined
+      // prediction, as IMM-PDA requires.
+      std::vector<SimTime> at(static_cast<std::size_t>(nt), SimTime::from_s(1e12));
+      for (int k : ks) {
+        SimTime& a = at[static_cast<std::size_t>(col_of(pairs[k].track))];
+        a = std::min(a, slice[group[pairs[k].report]].time);
+      }
+      std::vector<ImmState> pred(static_cast<std::size_t>(nt));
+      for (int c = 0; c < nt; ++c) {
+        const Track& t = tracks[cols[c]];
+        pred[c] = imm_predict(t.imm, (at[c] - t.time).s(), params.imm);
+      }
+      std::vector<double> ll(static_cast<std::size_t>(nt * nr), kNotGated);
+      for (int k : ks) {
+        const int c = col_of(pairs[k].track), i = rep_of(pairs[k].report);
+        const Innovation inn = imm_innovate(pred[c], meas[pairs[k].report]);
+        if (!inn.valid) continue;
+        ll[static_cast<std::size_t>(c * nr + i)] = inn.log_likelihood - std::log(clutter_density(slice[group[pairs[k].report]]));
+      }
+      const std::vector<double> pd(static_cast<std::size_t>(nt), params.jpda_detection_probability);
+      const Result<JpdaMarginals> mg = jpda_marginals(ll, nt, nr, pd, jp);
+      JRADS_ASSERT(mg.has_value());  // sizes and parameters are ours; likelihoods are finite or kNotGated
+      ++stats.jpda_clusters;
+      if (mg->method == JpdaMethod::k_best) ++stats.jpda_k_best;
+      // A report updates only the track most likely to own it: shared reports are what pull
+      // the tracks of two close aircraft onto one (coalescence). The other tracks count it as
+      // not theirs (its probability moves to their "missed" term).
+      std::vector<double> beta = mg->beta, beta0 = mg->beta0;
+      for (int i = 0; i < nr; ++i) {
+        int owner = 0;
+        for (int c = 1; c < nt; ++c) {
+          if (beta[static_cast<std::size_t>(c * nr + i)] > beta[static_cast<std::size_t>(owner * nr + i)]) owner = c;
+        }
+        for (int c = 0; c < nt; ++c) {
+          if (c == owner) continue;
+          beta0[static_cast<std::size_t>(c)] += beta[static_cast<std::size_t>(c * nr + i)];
+          beta[static_cast<std::size_t>(c * nr + i)] = 0.0;
+        }
+      }
+      for (int c = 0; c < nt; ++c) {
+        PdaUpdate pu;
+        pu.time = at[c];
+        pu.beta0 = beta0[static_cast<std::size_t>(c)];
+        int best = -1;
+        double best_beta = 0.0;
+        for (int i = 0; i < nr; ++i) {
+          const double b = beta[static_cast<std::size_t>(c * nr + i)];
+          if (b <= 0.0) continue;
+          pu.reports.push_back(group[reps[i]]);
+          pu.betas.push_back(b);
+          if (b > best_beta) {
+            best_beta = b;
+            best = group[reps[i]];
+          }
+        }
+        if (best < 0) continue;
+        updates.push_back({cols[c], best, static_cast<int>(pda_updates.size())});
+        pda_updates.push_back(std::move(pu));
+      }
+    }
+  }
+
+  [[nodiscard]] SimTime update_time(const Update& u) const {
+    return u.pda >= 0 ? pda_updates[static_cast<std::size_t>(u.pda)].time : slice[u.report].time;
+  }
+
+  void apply_updates(std::vector<Update>& updates) {
+    std::sort(updates.begin(), updates.end(), [&](const Update& a, const Update& b) {
+      if (a.track != b.track) return a.track < b.track;
+      return update_time(a) < update_time(b);
     });
-    for (const auto& [ti, si] : updates) {
-      Track& t = tracks[ti];
-      const Report& r = slice[si];
-      const Measurement m = frame.measurement(r);
-      const double dt = (r.time - t.time).s();
+    for (const Update& u : updates) {
+      Track& t = tracks[u.track];
+      const SimTime at = update_time(u);
+      const double dt = (at - t.time).s();
       if (dt < 0.0) continue;
       const ImmState predicted = imm_predict(t.imm, dt, params.imm);
-      const ImmState updated = imm_update(predicted, m);
-      t.imm = updated;
-      t.est = imm_combined(t.imm);
-      t.time = r.time;
+      if (u.pda >= 0) {
+        const PdaUpdate& pu = pda_updates[static_cast<std::size_t>(u.pda)];
+        std::vector<Measurement> ms;
+        ms.reserve(pu.reports.size());
+        for (int si : pu.reports) ms.push_back(frame.measurement(slice[si]));
+        t.imm = imm_pda_update(predicted, ms, pu.betas, pu.beta0);
+        t.est = imm_combined(t.imm);
+        t.time = at;
+        // A weak association moves the track a little but is not a hit: coasting and
+        // confirmation count only reports that are probably the track's.
+        if (1.0 - pu.beta0 < params.jpda_hit_weight) continue;
+      } else {
+        const Measurement m = frame.measurement(slice[u.report]);
+        if (params.association == Association::jpda && t.status == TrackStatus::tentative &&
+            slice[u.report].kind == SensorKind::radar) {
+          const Innovation inn = imm_innovate(predicted, m);
+          if (inn.valid) {
+            t.hit_score += std::log(params.jpda_detection_probability) + inn.log_likelihood - std::log(clutter_density(slice[u.report]));
+          }
+        }
+        t.imm = imm_update(predicted, m);
+        t.est = imm_combined(t.imm);
+        t.time = at;
+      }
+      const Report& r = slice[u.report];
       ++t.hits;
-      t.last_hit = r.time;
+      t.last_hit = at;
       if (r.kind == SensorKind::radar) learn_interval(r.sensor, (r.time - t.last_support(r.sensor)).s());
       t.note_support(r.sensor, r.time);
       if (r.kind == SensorKind::radar) t.last_radar_hit = r.time;
@@ -834,13 +1096,30 @@ struct Tracker::Impl {
         }
       }
       if (t.status == TrackStatus::tentative && t.hits >= params.confirm_hits &&
-          (r.time - t.first_hit).s() <= params.confirm_within_s) {
+          (params.association == Association::jpda ? score_confirms(t, r.time)
+                                                   : (r.time - t.first_hit).s() <= params.confirm_within_s)) {
         t.status = TrackStatus::confirmed;
         t.number = next_number++;
         t.confirmed_at = r.time;
         ++stats.tracks_confirmed;
       }
     }
+  }
+
+  // GNN confirms by M hits within N. With JPDA (for clutter) a track needs M hits and a score
+  // (Blackman & Popoli 1999, ch. 6; Wald's SPRT): the log-likelihood ratio of "a target" over
+  // "clutter", sum of ln(Pd N / lambda) per hit and ln(1 - Pd Pg) per revisit without one,
+  // must reach ln((1 - beta) / alpha). Where clutter is rare a hit is worth more than the
+  // threshold and M decides; in dense clutter the score does.
+  [[nodiscard]] double track_score(const Track& t, SimTime now) const {
+    const double revisit = track_revisit_s(t, now);
+    const double revisits = std::floor((now - t.first_hit).s() / revisit + 0.5) + 1.0;
+    const double misses = std::max(0.0, revisits - static_cast<double>(t.hits));
+    const double miss_score = std::log(1.0 - params.jpda_detection_probability * gate_probability_3dof(params.gate_d2));
+    return t.hit_score + misses * miss_score;
+  }
+  [[nodiscard]] bool score_confirms(const Track& t, SimTime now) const {
+    return params.association != Association::jpda || track_score(t, now) >= params.jpda_confirm_score;
   }
 
   void start_track(const Report& r) {
@@ -965,7 +1244,12 @@ struct Tracker::Impl {
       }
       switch (t.status) {
         case TrackStatus::tentative:
-          if (since > params.tentative_scans * revisit || (now - t.first_hit).s() > params.confirm_within_s) kill(t);
+          if (since > params.tentative_scans * revisit) {
+            kill(t);
+          } else if ((now - t.first_hit).s() >
+                     (params.association == Association::jpda ? params.jpda_confirm_within_s : params.confirm_within_s)) {
+            kill(t);
+          }
           break;
         case TrackStatus::confirmed:
         case TrackStatus::coasting:
@@ -1295,6 +1579,10 @@ std::size_t Tracker::live_tracks() const noexcept {
 const CommonFrame& Tracker::frame() const noexcept { return impl_->frame; }
 Tracker::Bias Tracker::radar_bias(std::uint32_t sensor) const {
   return sensor < impl_->sensor_state.size() ? impl_->sensor_state[sensor].bias : Bias{};
+}
+double Tracker::clutter_density(std::uint32_t sensor, double range_m, double azimuth_deg, double elevation_deg) const {
+  JRADS_ASSERT(sensor < impl_->sensors.size());
+  return impl_->clutter_density(sensor, range_m, azimuth_deg, elevation_deg);
 }
 std::size_t Tracker::bytes_per_track() noexcept { return sizeof(Track) + EvidenceRecord::kMaxLog * sizeof(Evidence); }
 

@@ -150,6 +150,34 @@ TEST(Jpda, TwoTracksSharingTwoReportsByHand) {
   EXPECT_GT(mg.at(0, 0), lone + 0.02);
 }
 
+TEST(Jpda, CoalescenceAvoidanceKeepsTheBestOfEachClassByHand) {
+  // The case above with JPDA*: {1a,2b} and {1b,2a} give the same reports to the same tracks;
+  // only the more probable ({1a,2b}) stays, the five other events are alone in their class.
+  const double g1a = 4e-6, g1b = 1e-6, g2a = 2e-6, g2b = 3e-6;
+  const double pd1 = 0.9, pd2 = 0.8, pg = 0.95, lambda = 1e-6;
+  Cluster c;
+  c.n = 2;
+  c.m = 2;
+  c.ll = {std::log(g1a), std::log(g1b), std::log(g2a), std::log(g2b)};
+  c.pd = {pd1, pd2};
+  c.params.gate_probability = pg;
+  c.params.clutter_density = lambda;
+  c.params.coalescence_avoidance = true;
+  const double m1 = 1 - pd1 * pg, m2 = 1 - pd2 * pg;
+  const double p1a = pd1 * g1a / lambda, p1b = pd1 * g1b / lambda;
+  const double p2a = pd2 * g2a / lambda, p2b = pd2 * g2b / lambda;
+  ASSERT_GT(p1a * p2b, p1b * p2a);
+  const double total = m1 * m2 + p1a * m2 + p1b * m2 + m1 * p2a + m1 * p2b + p1a * p2b;
+  const JpdaMarginals mg = marginals(c);
+  EXPECT_EQ(mg.events, 6);
+  EXPECT_NEAR(mg.at(0, 0), (p1a * m2 + p1a * p2b) / total, 1e-15);
+  EXPECT_NEAR(mg.at(0, 1), p1b * m2 / total, 1e-15);
+  EXPECT_NEAR(mg.beta0[0], (m1 * m2 + m1 * p2a + m1 * p2b) / total, 1e-15);
+  EXPECT_NEAR(mg.at(1, 0), m1 * p2a / total, 1e-15);
+  EXPECT_NEAR(mg.at(1, 1), (m1 * p2b + p1a * p2b) / total, 1e-15);
+  EXPECT_NEAR(mg.beta0[1], (m1 * m2 + p1a * m2 + p1b * m2) / total, 1e-15);
+}
+
 TEST(Jpda, ExactEnumerationMatchesBruteForce) {
   RngStream rng = Rng(11).stream("jpda/brute");
   double worst = 0.0;

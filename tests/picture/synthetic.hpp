@@ -63,6 +63,11 @@ struct Radar {
   double pd = 0.9;
   double max_range_m = 250000.0;
   double clutter_per_scan = 0.0;
+  // Where the clutter falls: uniform over range [min, max] (max 0: the radar's reach),
+  // azimuth [from, from + width) and elevation [0, max].
+  double clutter_min_range_m = 2000.0, clutter_max_range_m = 0.0;
+  double clutter_az_from_deg = 0.0, clutter_az_width_deg = 360.0;
+  double clutter_max_el_deg = 3.0;
   double az_bias_deg = 0.0, range_bias_m = 0.0;
   SensorKind kind = SensorKind::radar;  // iff: replies carry the target's code
 };
@@ -145,14 +150,14 @@ inline std::vector<Report> generate(const Scene& scene, const CommonFrame& frame
       const auto clutter = rs.poisson(rd.clutter_per_scan);
       for (std::uint64_t c = 0; c < clutter; ++c) {
         Report r;
-        const double az = rs.uniform(0.0, 360.0);
+        const double az = wrap360(rd.clutter_az_from_deg + rs.uniform(0.0, rd.clutter_az_width_deg));
         r.time = SimTime::from_s(scan_t0 + wrap360(az - rd.start_az_deg) / 360.0 * rd.period_s);
         if (r.time.s() >= duration_s) continue;
         r.sensor = rd.sensor;
         r.kind = rd.kind;
-        r.range_m = rs.uniform(2000.0, rd.max_range_m);
+        r.range_m = rs.uniform(rd.clutter_min_range_m, rd.clutter_max_range_m > 0.0 ? rd.clutter_max_range_m : rd.max_range_m);
         r.azimuth_deg = az;
-        r.elevation_deg = rs.uniform(0.0, 3.0);
+        r.elevation_deg = rs.uniform(0.0, rd.clutter_max_el_deg);
         r.sigma_range_m = rd.sigma_range_m;
         r.sigma_azimuth_deg = rd.sigma_az_deg;
         r.sigma_elevation_deg = rd.sigma_el_deg;

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "jrads/core/rng.hpp"
+#include "jrads/core/units.hpp"
 #include "picture/synthetic.hpp"
 
 namespace jrads::picture {
@@ -100,7 +101,7 @@ std::map<int, std::set<std::uint32_t>> numbers_per_target(const Scene& s, const 
   return out;
 }
 
-TEST(Tracker, OneTargetGivesOneConfirmedTrackWithOneNumber) {
+void expect_one_target_gives_one_track(const TrackerParams& params) {
   Scene s = two_radars();
   Target tg;
   tg.pos0 = {-60000.0, -30000.0, 9000.0};
@@ -108,7 +109,7 @@ TEST(Tracker, OneTargetGivesOneConfirmedTrackWithOneNumber) {
   tg.t_end_s = 500.0;
   s.targets = {tg};
   const CommonFrame frame(CommonFrame::centroid_of(s.sensors), s.sensors);
-  const Outcome run = track(s, synth::generate(s, frame, 600.0, 1));
+  const Outcome run = track(s, synth::generate(s, frame, 600.0, 1), params);
   expect_unique_numbers(run.rows);
   ASSERT_FALSE(run.rows.empty());
   const auto per = numbers_per_target(s, frame, run.rows, 2000.0);
@@ -145,6 +146,14 @@ TEST(Tracker, OneTargetGivesOneConfirmedTrackWithOneNumber) {
   for (const TrackRow& r : run.rows) EXPECT_LT(r.time.s(), 500.0 + 60.0);
 }
 
+TEST(Tracker, OneTargetGivesOneConfirmedTrackWithOneNumber) { expect_one_target_gives_one_track(TrackerParams{}); }
+
+TEST(Tracker, OneTargetGivesOneConfirmedTrackWithOneNumberWithJpda) {
+  TrackerParams p;
+  p.association = Association::jpda;
+  expect_one_target_gives_one_track(p);
+}
+
 TEST(Tracker, ClutterAloneConfirmsNothing) {
   Scene s = two_radars();
   for (auto& r : s.radars) r.clutter_per_scan = 15.0;
@@ -155,7 +164,7 @@ TEST(Tracker, ClutterAloneConfirmsNothing) {
   EXPECT_TRUE(run.rows.empty());
 }
 
-TEST(Tracker, CrossingTargetsKeepTheirNumbers) {
+void expect_crossing_targets_keep_their_numbers(const TrackerParams& params) {
   Scene s = two_radars();
   // Two aircraft at the same height crossing at 40 degrees at the same point at t = 300 s.
   Target a, b;
@@ -168,7 +177,7 @@ TEST(Tracker, CrossingTargetsKeepTheirNumbers) {
   s.targets = {a, b};
   const CommonFrame frame(CommonFrame::centroid_of(s.sensors), s.sensors);
   for (std::uint64_t seed = 1; seed <= 5; ++seed) {
-    const Outcome run = track(s, synth::generate(s, frame, 600.0, seed));
+    const Outcome run = track(s, synth::generate(s, frame, 600.0, seed), params);
     expect_unique_numbers(run.rows);
     // The number nearest to each target before the crossing and after it.
     std::map<int, std::uint32_t> before, after;
@@ -184,6 +193,14 @@ TEST(Tracker, CrossingTargetsKeepTheirNumbers) {
     EXPECT_EQ(before[0], after[0]) << "seed " << seed;
     EXPECT_EQ(before[1], after[1]) << "seed " << seed;
   }
+}
+
+TEST(Tracker, CrossingTargetsKeepTheirNumbers) { expect_crossing_targets_keep_their_numbers(TrackerParams{}); }
+
+TEST(Tracker, CrossingTargetsKeepTheirNumbersWithJpda) {
+  TrackerParams p;
+  p.association = Association::jpda;
+  expect_crossing_targets_keep_their_numbers(p);
 }
 
 TEST(Tracker, RadarAndAdsbOfOneAircraftGiveOneTrack) {
@@ -457,6 +474,120 @@ TEST(Tracker, AJumpOfYearsInTimeIsCrossedAtOnce) {
 TEST(Tracker, StatePerTrackIsSmall) {
   // The figure goes to docs/BENCHMARKS.md; this guards against an accidental blow-up.
   EXPECT_LT(Tracker::bytes_per_track(), 3000U);
+}
+
+
+// ---- JPDA ----------------------------------------------------------------------------------
+
+// One coarse radar (1 degree beams, 200 m range cells) whose north-east sector is full of
+// clutter, with aircraft flying through it: gates there hold clutter reports as often as not.
+Scene cluttered_sector(double clutter_per_scan) {
+  Scene s;
+  s.sensors = synth::grid_sites(kLat, kLon, 0.0, 1, 0);
+  synth::Radar r;
+  r.sensor = 0;
+  r.period_s = 5.0;
+  r.sigma_range_m = 100.0;
+  r.sigma_az_deg = 0.5;
+  r.sigma_el_deg = 0.5;
+  r.pd = 0.9;
+  r.clutter_per_scan = clutter_per_scan;
+  r.clutter_min_range_m = 30000.0;
+  r.clutter_max_range_m = 90000.0;
+  r.clutter_az_from_deg = 0.0;
+  r.clutter_az_width_deg = 90.0;
+  r.clutter_max_el_deg = 3.0;
+  s.radars = {r};
+  for (int k = 0; k < 6; ++k) {
+    Target tg;
+    const double range = 45000.0 + 5000.0 * k;
+    const bool clockwise = k % 2 == 0;
+    const double az = (clockwise ? 25.0 : 70.0) * units::pi / 180.0;
+    tg.pos0 = {range * std::sin(az), range * std::cos(az), 1000.0 + 200.0 * k};
+    const Eigen::Vector3d tangent(std::cos(az), -std::sin(az), 0.0);
+    tg.vel = (clockwise ? 150.0 : -150.0) * tangent;
+    tg.t_end_s = 300.0;
+    s.targets.push_back(tg);
+  }
+  return s;
+}
+
+struct SectorScore {
+  double held = 0.0;       // fraction of target-seconds (after 60 s) with a confirmed track within 2 km
+  double rms_m = 0.0;      // position error of those
+  double numbers = 0.0;    // distinct track numbers per target
+  double false_rows = 0.0; // fraction of rows farther than 3 km from every target
+};
+
+SectorScore score_sector(const Scene& s, const CommonFrame& frame, const std::vector<TrackRow>& rows) {
+  std::map<std::pair<std::int64_t, int>, double> best;  // (second, target) -> nearest distance
+  std::map<int, std::set<std::uint32_t>> numbers;
+  int far = 0;
+  for (const TrackRow& r : rows) {
+    const Match m = nearest(s, frame, r);
+    if (m.target < 0 || m.distance_m > 3000.0) {
+      ++far;
+      continue;
+    }
+    if (m.distance_m > 2000.0 || r.time.s() < 60.0) continue;
+    numbers[m.target].insert(r.track_number);
+    auto [it, fresh] = best.emplace(std::pair{r.time.ns(), m.target}, m.distance_m);
+    if (!fresh) it->second = std::min(it->second, m.distance_m);
+  }
+  SectorScore out;
+  double sum2 = 0.0;
+  for (const auto& [key, d] : best) sum2 += d * d;
+  const double target_seconds = static_cast<double>(s.targets.size()) * (300.0 - 60.0);
+  out.held = static_cast<double>(best.size()) / target_seconds;
+  out.rms_m = best.empty() ? 0.0 : std::sqrt(sum2 / static_cast<double>(best.size()));
+  for (const auto& [k, set] : numbers) out.numbers += static_cast<double>(set.size()) / static_cast<double>(s.targets.size());
+  out.false_rows = rows.empty() ? 0.0 : static_cast<double>(far) / static_cast<double>(rows.size());
+  return out;
+}
+
+TEST(Tracker, JpdaInDenseClutterHoldsTargetsWithFarFewerFalseTracksThanGnn) {
+  // About 0.2 clutter reports per settled gate, many more in a new track's wide second-hit gate.
+  const Scene s = cluttered_sector(150.0);
+  const CommonFrame frame(CommonFrame::centroid_of(s.sensors), s.sensors);
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    const std::vector<Report> reports = synth::generate(s, frame, 320.0, seed);
+    TrackerParams jpda;
+    jpda.association = Association::jpda;
+    const Outcome a = track(s, reports);
+    const Outcome b = track(s, reports, jpda);
+    const SectorScore gnn = score_sector(s, frame, a.rows), pda = score_sector(s, frame, b.rows);
+    SCOPED_TRACE(::testing::Message() << "seed " << seed << ": GNN held " << gnn.held << " rms " << gnn.rms_m << " numbers "
+                                      << gnn.numbers << " false " << gnn.false_rows << "; JPDA held " << pda.held << " rms "
+                                      << pda.rms_m << " numbers " << pda.numbers << " false " << pda.false_rows);
+    EXPECT_GT(b.stats.jpda_clusters, 100U);
+    // GNN with M-of-N confirms clutter everywhere; JPDA with scored confirmation hardly does.
+    EXPECT_GT(gnn.false_rows, 0.5);
+    EXPECT_LT(pda.false_rows, 0.15);
+    // It holds the targets at least as often, with one number each (GNN: many), and better.
+    EXPECT_GT(pda.held, 0.5);
+    EXPECT_GE(pda.held, gnn.held);
+    EXPECT_LE(pda.numbers, 2.0);
+    EXPECT_LT(pda.numbers * 4.0, gnn.numbers);
+    EXPECT_LT(pda.rms_m, 0.8 * gnn.rms_m);
+  }
+}
+
+TEST(Tracker, JpdaLearnsEachRadarsClutterDensityWhereItIs) {
+  const Scene s = cluttered_sector(150.0);
+  const CommonFrame frame(CommonFrame::centroid_of(s.sensors), s.sensors);
+  TrackerParams p;
+  p.association = Association::jpda;
+  Tracker t(s.sensors, p);
+  for (const Report& r : synth::generate(s, frame, 320.0, 4)) t.add(r);
+  t.finish();
+  // 150 reports per scan over 60 km x 90 degrees x 3 degrees of range, azimuth and elevation.
+  const double deg = units::pi / 180.0;
+  const double truth = 150.0 / (60000.0 * 90.0 * deg * 3.0 * deg);
+  EXPECT_NEAR(t.clutter_density(0, 60000.0, 60.0, 1.5), truth, 0.25 * truth);
+  EXPECT_NEAR(t.clutter_density(0, 40000.0, 10.0, 0.5), truth, 0.25 * truth);
+  // Nothing falls elsewhere: the floor.
+  EXPECT_EQ(t.clutter_density(0, 60000.0, 200.0, 1.5), p.jpda_min_clutter_density);
+  EXPECT_EQ(t.clutter_density(0, 60000.0, 60.0, 20.0), p.jpda_min_clutter_density);
 }
 
 }  // namespace

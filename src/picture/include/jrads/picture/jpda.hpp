@@ -43,6 +43,11 @@ struct JpdaParams {
   double clutter_density = 1e-9;
   std::int64_t max_exact_events = 200'000;  // enumerate exactly up to this many feasible events
   int max_best_events = 10'000;             // k of the k-best approximation beyond it (>= 1)
+  // JPDA* (Blom & Bloem, "Probabilistic data association avoiding track coalescence", IEEE
+  // Trans. AC 45(2), 2000): of the joint events that give the same set of reports to the same
+  // set of tracks, only the most probable is kept. Tracks of close targets then stop being
+  // pulled onto the mean of both, at the cost of marginals that are no longer exact.
+  bool coalescence_avoidance = false;
 };
 
 enum class JpdaMethod : std::uint8_t {

@@ -45,8 +45,17 @@ enum class TrackStatus : std::uint8_t { tentative, confirmed, coasting };
   return p;
 }
 
+// How radar reports are given to established tracks. Tentative tracks and ADS-B always use
+// GNN; see docs/PICTURE.md.
+enum class Association : std::uint8_t {
+  gnn,   // optimal 2-D assignment per gated cluster: each report to at most one track
+  jpda,  // joint probabilistic: every report gated by a track updates it by its probability
+};
+[[nodiscard]] const char* to_string(Association a) noexcept;
+
 struct TrackerParams {
   ImmParams imm = tracker_imm_defaults();
+  Association association = Association::gnn;
   double gate_d2 = 16.27;               // chi-square gate, 3 degrees of freedom, P = 0.999
   double max_speed_mps = 600.0;         // a new track's velocity prior (sigma = this / sqrt 3 per axis)
   double max_target_speed_mps = 1000.0; // a one-hit track's second hit may not imply more than this
@@ -79,6 +88,17 @@ struct TrackerParams {
   bool correct_bias = true;             // subtract a detected bias from the radar's reports
   double output_period_s = 1.0;         // rows are emitted on multiples of this
   bool emit_tentative = false;          // also emit rows of tentative tracks
+  // JPDA only. The clutter density of each radar is learnt from its reports that no
+  // established track gates (a map over range and elevation, forgetting over clutter_memory_s).
+  double jpda_detection_probability = 0.9;  // Pd of an established track on each revisit
+  double jpda_min_clutter_density = 1e-6;   // per m rad^2: the learnt map never goes below this
+  double jpda_clutter_memory_s = 300.0;
+  double jpda_hit_weight = 0.5;             // a track counts as hit when its reports' betas sum to this
+  // A tentative track is confirmed by M hits and a track score (log-likelihood ratio of target
+  // over clutter) above Wald's upper threshold ln((1 - beta) / alpha), alpha = 1e-6 (false
+  // confirmation), beta = 0.1; in dense clutter that takes longer than N allows, so ...
+  double jpda_confirm_score = 13.7;
+  double jpda_confirm_within_s = 135.0;     // ... a tentative track may live this long
   IdentityRules identity;
   IdentificationContext context;        // flight plans and defended assets (may be empty)
 };
@@ -120,6 +140,8 @@ struct TrackerStats {
   std::uint64_t tracks_deleted = 0;
   std::uint64_t gate_tests = 0;            // full chi-square tests
   std::uint64_t assignments = 0;           // cluster problems solved
+  std::uint64_t jpda_clusters = 0;         // JPDA: clusters of established tracks solved ...
+  std::uint64_t jpda_k_best = 0;           // ... of which too large to enumerate (Murty k-best)
 };
 
 class Tracker {
@@ -149,6 +171,10 @@ class Tracker {
     int samples = 0;
   };
   [[nodiscard]] Bias radar_bias(std::uint32_t sensor) const;
+  // JPDA: the clutter density a radar's map has learnt at a polar position, in reports per
+  // m rad^2 per scan (never below jpda_min_clutter_density; the floor until it has learnt).
+  [[nodiscard]] double clutter_density(std::uint32_t sensor, double range_m, double azimuth_deg,
+                                       double elevation_deg) const;
   // Bytes of state per track (the Track struct and its evidence log at capacity).
   [[nodiscard]] static std::size_t bytes_per_track() noexcept;
 
