@@ -182,38 +182,89 @@ double predicted_pos_trace(const Track& t, double dt) {
   return P.block<3, 3>(0, 0).trace() + 2.0 * dt * P.block<3, 3>(0, 3).trace() + dt * dt * P.block<3, 3>(3, 3).trace();
 }
 
-// Track indices filed by the horizontal cell of a position: a sorted vector, rebuilt when the
-// positions move; a query visits the 3 x 3 cells around a point, so it finds every entry within
-// one cell size of it (and some beyond).
+// Track indices filed by the horizontal cell of a position, rebuilt when the positions move; a
+// query visits the 3 x 3 cells around a point, so it finds every entry within one cell size of
+// it (and some beyond). Entries are kept in (cell key, index) order. When the occupied cells
+// span a bounded rectangle (always, for a region), they are bucketed by a counting sort into a
+// dense table of cell starts, so building is linear and a query needs no search; otherwise
+// (positions scattered over a continent) a sort and binary searches do the same.
 class CellGrid {
  public:
   explicit CellGrid(double cell_m) noexcept : cell_m_(cell_m) {}
-  void clear() noexcept { entries_.clear(); }
-  void reserve(std::size_t n) { entries_.reserve(n); }
-  void add(const Eigen::Vector3d& p, int index) { entries_.emplace_back(key(cell(p.x()), cell(p.y())), index); }
-  void sort() { std::sort(entries_.begin(), entries_.end()); }
+  void clear() noexcept { cells_.clear(); }
+  void reserve(std::size_t n) { cells_.reserve(n); }
+  void add(const Eigen::Vector3d& p, int index) { cells_.push_back({cell(p.x()), cell(p.y()), index}); }
+  void sort() {
+    entries_.clear();
+    entries_.reserve(cells_.size());
+    dense_ = false;
+    if (cells_.empty()) return;
+    min_x_ = max_x_ = cells_[0].cx;
+    min_y_ = max_y_ = cells_[0].cy;
+    for (const Cell& c : cells_) {
+      min_x_ = std::min(min_x_, c.cx);
+      max_x_ = std::max(max_x_, c.cx);
+      min_y_ = std::min(min_y_, c.cy);
+      max_y_ = std::max(max_y_, c.cy);
+    }
+    const std::int64_t nx = max_x_ - min_x_ + 1, ny = max_y_ - min_y_ + 1;
+    if (nx <= kMaxDenseCells / ny) {
+      dense_ = true;
+      ny_ = ny;
+      start_.assign(static_cast<std::size_t>(nx * ny + 1), 0);
+      for (const Cell& c : cells_) ++start_[dense(c.cx, c.cy) + 1];
+      for (std::size_t k = 1; k < start_.size(); ++k) start_[k] += start_[k - 1];
+      entries_.resize(cells_.size());
+      std::vector<std::uint32_t> fill(start_.begin(), start_.end() - 1);
+      for (const Cell& c : cells_) entries_[fill[dense(c.cx, c.cy)]++] = {key(c.cx, c.cy), c.index};
+      // Within a cell, entries are in insertion order; the callers insert in index order.
+      return;
+    }
+    for (const Cell& c : cells_) entries_.emplace_back(key(c.cx, c.cy), c.index);
+    std::sort(entries_.begin(), entries_.end());
+  }
   // (cell key, index) in key order.
   [[nodiscard]] const std::vector<std::pair<std::int64_t, int>>& entries() const noexcept { return entries_; }
 
   template <class F>
   void for_each_near(const Eigen::Vector3d& p, F&& f) const {
     const std::int64_t cx = cell(p.x()), cy = cell(p.y());
-    for (std::int64_t dx = -1; dx <= 1; ++dx) {
-      for (std::int64_t dy = -1; dy <= 1; ++dy) {
-        const std::int64_t k = key(cx + dx, cy + dy);
-        auto it = std::lower_bound(entries_.begin(), entries_.end(), std::pair<std::int64_t, int>{k, -1});
-        for (; it != entries_.end() && it->first == k; ++it) f(it->second);
+    if (dense_) {
+      const std::int64_t y0 = std::max(cy - 1, min_y_), y1 = std::min(cy + 1, max_y_);
+      if (y0 > y1) return;
+      for (std::int64_t x = std::max(cx - 1, min_x_); x <= std::min(cx + 1, max_x_); ++x) {
+        const std::uint32_t end = start_[dense(x, y1) + 1];
+        for (std::uint32_t k = start_[dense(x, y0)]; k < end; ++k) f(entries_[k].second);
       }
+      return;
+    }
+    for (std::int64_t dx = -1; dx <= 1; ++dx) {
+      // The three cells (cx + dx, cy - 1 .. cy + 1) have consecutive keys: one search, one run.
+      const std::int64_t first = key(cx + dx, cy - 1), last = key(cx + dx, cy + 1);
+      auto it = std::lower_bound(entries_.begin(), entries_.end(), std::pair<std::int64_t, int>{first, -1});
+      for (; it != entries_.end() && it->first <= last; ++it) f(it->second);
     }
   }
 
  private:
+  static constexpr std::int64_t kMaxDenseCells = 4'000'000;
+  struct Cell {
+    std::int64_t cx, cy;
+    int index;
+  };
   [[nodiscard]] std::int64_t cell(double v) const noexcept { return static_cast<std::int64_t>(std::floor(v / cell_m_)); }
   static std::int64_t key(std::int64_t cx, std::int64_t cy) noexcept {
     return (cx + (1LL << 30)) * (1LL << 31) + (cy + (1LL << 30));
   }
+  [[nodiscard]] std::size_t dense(std::int64_t cx, std::int64_t cy) const noexcept {
+    return static_cast<std::size_t>((cx - min_x_) * ny_ + (cy - min_y_));
+  }
   double cell_m_;
+  std::vector<Cell> cells_;
   std::vector<std::pair<std::int64_t, int>> entries_;
+  bool dense_ = false;
+  std::int64_t min_x_ = 0, max_x_ = 0, min_y_ = 0, max_y_ = 0, ny_ = 1;
+  std::vector<std::uint32_t> start_;  // dense: entries of cell d are [start_[d], start_[d + 1])
 };
 
 // Duplicates are looked for within this distance: further apart, two tracks are two aircraft.
