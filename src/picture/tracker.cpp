@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <deque>
 #include <numeric>
 #include <unordered_map>
 #include <utility>
@@ -323,6 +324,7 @@ struct Tracker::Impl {
     std::uint64_t seq = 0;
   };
   std::vector<Pending> heap;
+  std::deque<Pending> fifo;
   std::uint64_t seq = 0;
   bool have_newest = false;
   SimTime newest;
@@ -335,6 +337,7 @@ struct Tracker::Impl {
   SimTime slice_dt, output_dt;
 
   std::vector<Track> tracks;
+  std::size_t dead_tracks = 0;         // tracks marked dead and not yet compacted away
   std::vector<PdaUpdate> pda_updates;  // this slice's (JPDA)
   std::uint64_t next_uid = 1;
   std::uint32_t next_number = 1;
@@ -412,18 +415,36 @@ struct Tracker::Impl {
       ++stats.late_reports_dropped;
       return;
     }
-    heap.push_back({r, seq++});
-    std::push_heap(heap.begin(), heap.end(), heap_after);
+    // Reports that come in time order (nearly all) queue in a FIFO; only those that come
+    // earlier than the FIFO's last pay for the heap. Both are in (time, arrival) order.
+    if (fifo.empty() || r.time >= fifo.back().report.time) {
+      fifo.push_back({r, seq++});
+    } else {
+      heap.push_back({r, seq++});
+      std::push_heap(heap.begin(), heap.end(), heap_after);
+    }
     if (!have_newest || r.time > newest) newest = r.time;
     have_newest = true;
     const SimTime horizon = newest - SimTime::from_s(params.reorder_window_s);
-    while (!heap.empty() && heap.front().report.time <= horizon) release_top();
+    while (buffered() && next_buffered().report.time <= horizon) release_top();
   }
 
+  [[nodiscard]] bool buffered() const noexcept { return !fifo.empty() || !heap.empty(); }
+  [[nodiscard]] bool next_in_heap() const {
+    return fifo.empty() || (!heap.empty() && heap_after(fifo.front(), heap.front()));
+  }
+  [[nodiscard]] const Pending& next_buffered() const { return next_in_heap() ? heap.front() : fifo.front(); }
+
   void release_top() {
-    std::pop_heap(heap.begin(), heap.end(), heap_after);
-    const Report r = heap.back().report;
-    heap.pop_back();
+    Report r;
+    if (next_in_heap()) {
+      std::pop_heap(heap.begin(), heap.end(), heap_after);
+      r = heap.back().report;
+      heap.pop_back();
+    } else {
+      r = fifo.front().report;
+      fifo.pop_front();
+    }
     released = r.time;
     have_released = true;
     if (!slicing) {
@@ -431,7 +452,7 @@ struct Tracker::Impl {
       slicing = true;
     }
     while (r.time >= slice_end) {
-      if (slice.empty() && tracks.empty()) {
+      if (slice.empty() && tracks.size() == dead_tracks) {
         // Nothing to process or to report until this report: skip the empty slices at once (a
         // file may jump by years; stepping through them would take as long).
         slice_end = slice_end_after(r.time);
@@ -449,7 +470,7 @@ struct Tracker::Impl {
   }
 
   void finish() {
-    while (!heap.empty()) release_top();
+    while (buffered()) release_top();
     if (!slicing) return;
     // Close the last slice, then run on to the next output time so the last rows are written.
     do {
@@ -1353,6 +1374,7 @@ struct Tracker::Impl {
 
   void kill(Track& t) {
     t.dead = true;
+    ++dead_tracks;
     ++stats.tracks_deleted;
     if (t.has_icao) {
       auto it = icao_owner.find(t.icao);
@@ -1607,8 +1629,13 @@ struct Tracker::Impl {
     }
   }
 
+  // Dead tracks are skipped everywhere, so they are removed only once they are a quarter of
+  // the list: a track is 2 kB, and moving all of them every slice cost more than tracking.
+  // Live tracks keep their relative order either way, so results do not depend on when.
   void compact() {
+    if (dead_tracks == 0 || (dead_tracks * 4 < tracks.size() && dead_tracks < tracks.size())) return;
     std::erase_if(tracks, [](const Track& t) { return t.dead; });
+    dead_tracks = 0;
   }
 };
 
