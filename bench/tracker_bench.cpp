@@ -53,11 +53,13 @@ const Case& make_case(int targets) {
   return cache.emplace(targets, std::move(c)).first->second;
 }
 
-void BM_TrackerThroughput(benchmark::State& state) {
+void run_throughput(benchmark::State& state, Association association) {
   const Case& c = make_case(static_cast<int>(state.range(0)));
   std::size_t live = 0;
+  TrackerParams params;
+  params.association = association;
   for (auto _ : state) {
-    Tracker tracker(c.scene.sensors, TrackerParams{});
+    Tracker tracker(c.scene.sensors, params);
     for (const Report& r : c.reports) tracker.add(r);
     tracker.finish();
     live = tracker.live_tracks();
@@ -70,7 +72,13 @@ void BM_TrackerThroughput(benchmark::State& state) {
   state.counters["live_tracks_at_end"] = static_cast<double>(live);
   state.counters["bytes_per_track"] = static_cast<double>(Tracker::bytes_per_track());
 }
+void BM_TrackerThroughput(benchmark::State& state) { run_throughput(state, Association::gnn); }
 BENCHMARK(BM_TrackerThroughput)->ArgNames({"targets"})->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)
+    ->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+
+// The same with the JPDA option: what it costs where clutter is light.
+void BM_TrackerThroughputJpda(benchmark::State& state) { run_throughput(state, Association::jpda); }
+BENCHMARK(BM_TrackerThroughputJpda)->ArgNames({"targets"})->Arg(1000)->Arg(10000)
     ->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 
 }  // namespace
