@@ -337,12 +337,6 @@ struct Tracker::Impl {
   SimTime slice_dt, output_dt;
 
   std::vector<Track> tracks;
-  struct PregateInfo {
-    Eigen::Vector3d pos, vel;
-    double trace_pp = 0.0, trace_pv = 0.0, trace_vv = 0.0;
-    SimTime time;
-  };
-  std::vector<PregateInfo> pregate_info;  // by track index, for this slice (build_grid)
   std::size_t dead_tracks = 0;         // tracks marked dead and not yet compacted away
   std::vector<PdaUpdate> pda_updates;  // this slice's (JPDA)
   std::uint64_t next_uid = 1;
@@ -635,28 +629,10 @@ struct Tracker::Impl {
   void build_grid(SimTime at) {
     grid.clear();
     grid.reserve(tracks.size());
-    pregate_info.resize(tracks.size());
     for (int i = 0; i < static_cast<int>(tracks.size()); ++i) {
-      const Track& t = tracks[i];
-      if (t.dead) continue;
-      grid.add(predicted_pos(t, at), i);
-      const StateCov& P = t.est.P;
-      pregate_info[i] = {t.est.x.head<3>(), t.est.x.segment<3>(3), P.block<3, 3>(0, 0).trace(),
-                         P.block<3, 3>(0, 3).trace(), P.block<3, 3>(3, 3).trace(), t.time};
+      if (!tracks[i].dead) grid.add(predicted_pos(tracks[i], at), i);
     }
     grid.sort();
-  }
-
-  // The first test of gate(), on a compact copy of the track made by build_grid (tracks do not
-  // change during association): most candidates fail it, and a 2 kB track need not be read.
-  // The same expressions as predicted_pos and predicted_pos_trace, so the same verdicts.
-  [[nodiscard]] bool pregate(int ti, SimTime at, const Eigen::Vector3d& approx_pos, double meas_trace) const {
-    const PregateInfo& g = pregate_info[static_cast<std::size_t>(ti)];
-    const double dt = (at - g.time).s();
-    if (dt < 0.0) return false;
-    const Eigen::Vector3d p = g.pos + dt * g.vel;
-    const double bound = params.gate_d2 * ((g.trace_pp + 2.0 * dt * g.trace_pv + dt * dt * g.trace_vv) + meas_trace);
-    return (p - approx_pos).squaredNorm() <= bound;
   }
 
   template <class F>
@@ -885,7 +861,6 @@ struct Tracker::Impl {
       if (done[j]) continue;
       const Report& r = slice[group[j]];
       for_tracks_near(approx[j], [&](int ti) {
-        if (!pregate(ti, r.time, approx[j], mtrace[j])) return;
         const Track& t = tracks[ti];
         if (t.dead || std::find(reserved.begin(), reserved.end(), ti) != reserved.end()) return;
         // Another aircraft's address never joins a track that has one.
