@@ -31,6 +31,7 @@ const char* to_string(EvidenceKind k) noexcept {
     case EvidenceKind::friendly_flight_plan: return "friendly_flight_plan";
     case EvidenceKind::heading_for_asset: return "heading_for_asset";
     case EvidenceKind::unanswered: return "unanswered";
+    case EvidenceKind::hostile_origin: return "hostile_origin";
   }
   return "?";
 }
@@ -145,6 +146,13 @@ IdentityDecision decide_identity(const EvidenceRecord& rec, const Behaviour& b, 
   }
   if (silent >= r.no_reply_for_suspect && (hostile_kin || b.profile == Profile::drone_like || b.threatening)) {
     return {Identity::suspect, false, "no reply, hostile-like kinematics or course"};
+  }
+  // Origin alone shows no intent: it never goes beyond suspect, and any civil evidence the
+  // track ever had (counts are kept for good) rules it out.
+  if (silent >= r.no_reply_for_suspect && rec.count(EvidenceKind::hostile_origin) > 0 &&
+      rec.count(EvidenceKind::adsb) == 0 && rec.count(EvidenceKind::mode3) == 0 &&
+      rec.count(EvidenceKind::civil_flight_plan) == 0) {
+    return {Identity::suspect, false, "no reply, came from a hostile origin area, never a civil reply"};
   }
   if (b.profile == Profile::missile_like && b.profile_held_s >= r.missile_suspect_hold_s &&
       rec.count(EvidenceKind::mode3) == 0 && rec.count(EvidenceKind::adsb) == 0) {

@@ -268,6 +268,20 @@ class CellGrid {
   std::vector<std::uint32_t> start_;  // dense: entries of cell d are [start_[d], start_[d + 1])
 };
 
+// Even-odd test of a point in a polygon with straight edges in latitude and longitude (as a
+// scenario draws a border along a parallel); the antimeridian is not handled.
+bool inside_latlon_polygon(const std::vector<Geodetic>& poly, const Geodetic& p) noexcept {
+  bool inside = false;
+  for (std::size_t i = 0, j = poly.size() - 1; i < poly.size(); j = i++) {
+    const Geodetic& a = poly[i];
+    const Geodetic& b = poly[j];
+    if ((a.lat_deg > p.lat_deg) == (b.lat_deg > p.lat_deg)) continue;
+    const double lon_at = a.lon_deg + (p.lat_deg - a.lat_deg) / (b.lat_deg - a.lat_deg) * (b.lon_deg - a.lon_deg);
+    if (p.lon_deg < lon_at) inside = !inside;
+  }
+  return inside;
+}
+
 // Duplicates are looked for within this distance: further apart, two tracks are two aircraft.
 constexpr double kMergeCell_m = 3000.0;
 
@@ -1174,6 +1188,7 @@ struct Tracker::Impl {
         t.number = next_number++;
         t.confirmed_at = r.time;
         ++stats.tracks_confirmed;
+        note_origin(t);
       }
     }
   }
@@ -1192,6 +1207,19 @@ struct Tracker::Impl {
   }
   [[nodiscard]] bool score_confirms(const Track& t, SimTime now) const {
     return params.association != Association::jpda || track_score(t, now) >= params.jpda_confirm_score;
+  }
+
+  // Where a track is confirmed is its origin, as far as the picture knows.
+  void note_origin(Track& t) {
+    const auto& areas = params.context.hostile_origins;
+    if (areas.empty()) return;
+    const Geodetic at = frame.geodetic_from_region(t.est.x.head<3>());
+    for (std::size_t k = 0; k < areas.size(); ++k) {
+      if (areas[k].polygon.size() >= 3 && inside_latlon_polygon(areas[k].polygon, at)) {
+        t.evidence.add({t.time, EvidenceKind::hostile_origin, static_cast<std::uint32_t>(k)});
+        return;
+      }
+    }
   }
 
   void start_track(const Report& r) {

@@ -23,6 +23,12 @@ picture::IdentificationContext identification_context(const Scenario& s) {
   for (const world::DefendedAssetParams& a : s.world.defended_assets) {
     ctx.assets.push_back({a.id, Geodetic{a.lat_deg, a.lon_deg, 0.0}, a.radius_m});
   }
+  for (const OriginArea& a : s.hostile_origin_areas) {
+    picture::OriginArea o;
+    o.id = a.id;
+    for (const world::LatLon& v : a.polygon) o.polygon.push_back(Geodetic{v.lat_deg, v.lon_deg, 0.0});
+    ctx.hostile_origins.push_back(std::move(o));
+  }
   return ctx;
 }
 

@@ -49,7 +49,7 @@ constexpr std::size_t max_ridge_points = 256;
 
 const Keys top_keys = {"version", "name", "description", "seed", "duration_s", "truth_step_s", "date", "parties",
                        "agreement", "sites", "terrain", "adsb", "sensors", "defended_assets", "airways", "flights",
-                       "platforms", "raids", "fire_units"};
+                       "platforms", "raids", "fire_units", "hostile_origin_areas"};
 const Keys party_keys = {"id", "name", "role", "commander", "host"};
 const Keys agreement_keys = {"signature_date", "term_years", "automatic_renewal", "notice_months"};
 const Keys site_keys = {"id", "name", "kind", "position", "plot"};
@@ -97,6 +97,7 @@ const Keys registration_keys = {"azimuth_bias_deg", "range_bias_m", "clock_offse
 const Keys bands = {"HF", "VHF", "UHF", "L", "S", "C", "X", "Ku", "K", "Ka"};
 const Keys asset_keys = {"id", "name", "site", "position", "radius_m", "priority"};
 const Keys airway_keys = {"id", "points"};
+const Keys origin_area_keys = {"id", "name", "polygon"};
 const Keys flight_keys = {"id",          "callsign", "kind",   "airway",  "reverse",  "flight_level",
                           "alt_m",       "speed_mps", "start_time_s", "icao", "squawk", "adsb_out",
                           "nacp",        "mode3_on", "rcs_dbsm", "swerling", "performance"};
@@ -217,6 +218,7 @@ class Walker {
   void adsb_receiver(MapReader& m);
   void defended_assets(const YAML::Node& n);
   void airways(const YAML::Node& n);
+  void hostile_origin_areas(const YAML::Node& n);
   void flights(const YAML::Node& n);
   void platforms(const YAML::Node& n);
   void raids(const YAML::Node& n);
@@ -432,6 +434,7 @@ Scenario Walker::run(const YAML::Node& root) {
   if (const auto* n = section("platforms")) platforms(*n);
   if (const auto* n = section("raids")) raids(*n);
   if (const auto* n = section("fire_units")) fire_units(*n);
+  if (const auto* n = section("hostile_origin_areas")) hostile_origin_areas(*n);
   return std::move(s_);
 }
 
@@ -889,6 +892,29 @@ void Walker::airways(const YAML::Node& n) {
     } else if (!id.empty()) {
       bad_ids_.insert(id);  // flights along it are not reported again
     }
+  });
+}
+
+void Walker::hostile_origin_areas(const YAML::Node& n) {
+  for_each_item(d_, n, "hostile_origin_areas", "hostile origin areas", [&](const YAML::Node& item, const std::string& path, std::size_t) {
+    MapReader m(d_, item, path, origin_area_keys, "a hostile origin area");
+    if (!m.is_map()) return;
+    OriginArea a;
+    a.id = read_defined_id(m, "hostile origin area");
+    if (!m.string("name", a.name, 200)) a.name = a.id;
+    bool ok = false;
+    if (m.require("polygon", "a simple polygon of at least 3 positions")) {
+      a.polygon = read_polyline(m, "polygon", 3, max_plot_vertices + 1, "a hostile origin area", ok);
+      if (ok) {
+        const auto simple = check_simple_latlon_polygon(a.polygon);
+        if (!simple) {
+          ok = false;
+          d_.report(Errc::invalid_argument, *m.find("polygon"), m.path("polygon"),
+                    "the polygon is not simple: " + simple.error().message);
+        }
+      }
+    }
+    if (ok) s_.hostile_origin_areas.push_back(std::move(a));
   });
 }
 

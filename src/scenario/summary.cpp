@@ -93,6 +93,7 @@ std::string summary(const Scenario& s) {
   out += "  ADS-B receiver " + std::to_string(total(adsbs)) + (adsbs.empty() ? "" : " (" + per_party(adsbs) + ")") + "\n";
 
   out += "Defended assets: " + std::to_string(s.world.defended_assets.size()) + "\n";
+  out += "Hostile origin areas: " + std::to_string(s.hostile_origin_areas.size()) + "\n";
   std::map<std::string, std::map<std::string, int>> by_category;
   std::map<std::string, int> category_total;
   for (const auto& p : s.world.platforms) {

@@ -41,6 +41,7 @@ const Evidence mode5{at(10), EvidenceKind::mode5_valid, 0};
 const Evidence mode3{at(10), EvidenceKind::mode3, 4321};
 const Evidence adsb{at(10), EvidenceKind::adsb, 0x4CA123};
 Evidence no_reply(double t) { return {at(t), EvidenceKind::no_reply, 0}; }
+const Evidence origin{at(5), EvidenceKind::hostile_origin, 0};
 
 INSTANTIATE_TEST_SUITE_P(
     Rules, IdentityTable,
@@ -87,6 +88,19 @@ INSTANTIATE_TEST_SUITE_P(
              {mode5, Evidence{at(20), EvidenceKind::unanswered, 0}, Evidence{at(30), EvidenceKind::unanswered, 0}},
              Profile::missile_like, 10, 30, Identity::pending, false},
         Case{"ADS-B forgotten after 60 s", {adsb}, Profile::ordinary, 0, 75, Identity::pending, false},
+        Case{"hostile origin, silent twice: suspect", {origin, no_reply(20), no_reply(30)}, Profile::ordinary, 0, 30,
+             Identity::suspect, false},
+        Case{"hostile origin, silent once: unknown", {origin, no_reply(20)}, Profile::ordinary, 0, 30, Identity::unknown,
+             false},
+        Case{"hostile origin never goes beyond suspect",
+             {origin, no_reply(20), no_reply(30), no_reply(40), no_reply(50), no_reply(60), no_reply(70)}, Profile::ordinary,
+             0, 70, Identity::suspect, false},
+        Case{"hostile origin, not interrogated: pending", {origin}, Profile::ordinary, 0, 30, Identity::pending, false},
+        Case{"hostile origin of a track that once squawked a civil code: not suspect",
+             {origin, mode3, no_reply(20), no_reply(30)}, Profile::ordinary, 0, 30, Identity::unknown, false},
+        Case{"hostile origin of a track that once had ADS-B: not suspect",
+             {origin, adsb, no_reply(80), no_reply(90)}, Profile::ordinary, 0, 90, Identity::unknown, false},
+        Case{"hostile origin with ADS-B now: neutral", {origin, adsb}, Profile::ordinary, 0, 20, Identity::neutral, false},
         Case{"a reply resets the silence", {no_reply(10), no_reply(20), no_reply(30), no_reply(40), Evidence{at(45), EvidenceKind::mode3, 1200}},
              Profile::missile_like, 100, 50, Identity::unknown, true}),
     [](const ::testing::TestParamInfo<Case>& param) {

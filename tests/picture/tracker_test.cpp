@@ -374,6 +374,46 @@ TEST(Tracker, Mode5ReplyMakesAFriendAndSilenceOnAFastLowTrackMakesItSuspectThenH
   EXPECT_FALSE(missile_ever_friend);
 }
 
+TEST(Tracker, ASilentTrackConfirmedInAHostileOriginAreaIsSuspectAndOneOutsideUnknown) {
+  Scene s = two_radars();
+  add_iff(s);
+  Target north, south;  // ordinary speed and height, no transponder, no asset anywhere
+  north.pos0 = {-30000.0, 40000.0, 7000.0};
+  north.vel = {200.0, 0.0, 0.0};
+  south.pos0 = {-30000.0, -40000.0, 7000.0};
+  south.vel = {200.0, 0.0, 0.0};
+  Target civil;  // answers the interrogator, which therefore is known to be on
+  civil.pos0 = {20000.0, -10000.0, 10000.0};
+  civil.vel = {-150.0, 150.0, 0.0};
+  civil.squawk = 4321;
+  s.targets = {north, south, civil};
+  const CommonFrame frame(CommonFrame::centroid_of(s.sensors), s.sensors);
+  // The area north of the region's east-west axis.
+  OriginArea area;
+  area.id = "NORTH";
+  for (const auto& [e, n] : {std::pair{-300000.0, 0.0}, {300000.0, 0.0}, {300000.0, 300000.0}, {-300000.0, 300000.0}}) {
+    area.polygon.push_back(frame.region().geodetic_from_enu(Enu{e, n, 0.0}));
+  }
+  TrackerParams p;
+  p.context.hostile_origins = {area};
+  const Outcome run = track(s, synth::generate(s, frame, 300.0, 8), p);
+  Identity north_id = Identity::pending, south_id = Identity::pending;
+  for (const TrackRow& r : run.rows) {
+    const Match m = nearest(s, frame, r);
+    if (m.distance_m > 2000.0) continue;
+    if (m.target == 0) north_id = r.identity;
+    if (m.target == 1) south_id = r.identity;
+  }
+  EXPECT_EQ(north_id, Identity::suspect);
+  EXPECT_EQ(south_id, Identity::unknown);
+  // Without the area both are unknown.
+  const Outcome plain = track(s, synth::generate(s, frame, 300.0, 8));
+  for (const TrackRow& r : plain.rows) {
+    const Match m = nearest(s, frame, r);
+    if (r.time.s() > 200.0 && m.target != 2) EXPECT_EQ(r.identity, Identity::unknown) << r.time.s();
+  }
+}
+
 TEST(Tracker, BiasedRadarIsFlaggedWithinThreeScansAndCorrected) {
   Scene s = two_radars();
   s.radars[0].az_bias_deg = 1.0;

@@ -23,7 +23,8 @@ std::vector<LatLon> rectangle(double lat, double lon, double w_m, double h_m) {
   return {{sw.lat_deg, sw.lon_deg}, {se.lat_deg, se.lon_deg}, {ne.lat_deg, ne.lon_deg}, {nw.lat_deg, nw.lon_deg}};
 }
 
-std::string message(const Result<double>& r) { return r ? "" : r.error().message; }
+template <class T>
+std::string message(const Result<T>& r) { return r ? "" : r.error().message; }
 
 TEST(Polygon, RectangleAreaMatchesItsSides) {
   for (const double lat : {0.0, 44.3, -60.0, 80.0}) {
@@ -110,6 +111,23 @@ TEST(Polygon, TooManyVerticesAreRejected) {
   EXPECT_NE(message(simple_polygon_area_m2(ring)).find("at most 1000 vertices"), std::string::npos);
   ring.resize(max_plot_vertices);
   EXPECT_TRUE(simple_polygon_area_m2(ring));
+}
+
+TEST(Polygon, LatLonPolygonsOfAnySizeAreCheckedForSimplicity) {
+  // A border region 800 km wide: too big for a plot, a valid area.
+  EXPECT_TRUE(check_simple_latlon_polygon(std::vector<LatLon>{{45.5, 16.5}, {45.5, 23.5}, {47, 23.5}, {47, 16.5}}));
+  // Concave (an L) is fine; explicitly closed too.
+  EXPECT_TRUE(check_simple_latlon_polygon(
+      std::vector<LatLon>{{45, 17}, {45, 23}, {46, 23}, {46, 20}, {47, 20}, {47, 17}, {45, 17}}));
+  EXPECT_NE(message(check_simple_latlon_polygon(std::vector<LatLon>{{45.5, 16.5}, {47, 23.5}, {45.5, 23.5}, {47, 16.5}}))
+                .find("edges 0-1 and 2-3 cross"),
+            std::string::npos);
+  EXPECT_NE(message(check_simple_latlon_polygon(std::vector<LatLon>{{45, 17}, {46, 18}})).find("at least 3"),
+            std::string::npos);
+  EXPECT_NE(message(check_simple_latlon_polygon(std::vector<LatLon>{{45, 17}, {45, 18}, {45, 17.5}})).find("fold back"),
+            std::string::npos);
+  EXPECT_NE(message(check_simple_latlon_polygon(std::vector<LatLon>{{45, 17}, {95, 18}, {46, 17.5}})).find("vertex 1"),
+            std::string::npos);
 }
 
 }  // namespace

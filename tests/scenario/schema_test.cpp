@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "jrads/scenario/identification.hpp"
+
 #include "scenario/scenario_fixture.hpp"
 
 namespace jrads::scenario {
@@ -164,6 +166,37 @@ TEST(Schema, SelfIntersectingPlotIsRejected) {
       "    plot: [[44.3000, 19.6000], [44.3018, 19.6031], [44.3000, 19.6031], [44.3018, 19.6000]]\n");
   expect_error(out, "sites[0].plot", Errc::invalid_argument, 9, 11,
                "the plot is not a simple polygon: edges 0-1 and 2-3 cross or touch");
+}
+
+TEST(Schema, HostileOriginAreasReachTheIdentificationContext) {
+  const auto out = parse_with_minimal(
+      "hostile_origin_areas:\n"
+      "  - id: NORTH\n"
+      "    name: Beyond the northern border\n"
+      "    polygon: [[45.5, 16.5], [45.5, 23.5], [47.0, 23.5], [47.0, 16.5]]\n");
+  const Scenario& s = ok(out);
+  ASSERT_EQ(s.hostile_origin_areas.size(), 1U);
+  EXPECT_EQ(s.hostile_origin_areas[0].name, "Beyond the northern border");
+  const picture::IdentificationContext ctx = identification_context(s);
+  ASSERT_EQ(ctx.hostile_origins.size(), 1U);
+  EXPECT_EQ(ctx.hostile_origins[0].id, "NORTH");
+  ASSERT_EQ(ctx.hostile_origins[0].polygon.size(), 4U);
+  EXPECT_DOUBLE_EQ(ctx.hostile_origins[0].polygon[2].lat_deg, 47.0);
+  EXPECT_DOUBLE_EQ(ctx.hostile_origins[0].polygon[2].lon_deg, 23.5);
+}
+
+TEST(Schema, SelfIntersectingHostileOriginAreaIsRejected) {
+  const auto out = parse_with_minimal(
+      "hostile_origin_areas:\n"
+      "  - id: N\n"
+      "    polygon: [[45.5, 16.5], [47.0, 23.5], [45.5, 23.5], [47.0, 16.5]]\n");
+  expect_error(out, "hostile_origin_areas[0].polygon", Errc::invalid_argument, 9, 14,
+               "the polygon is not simple: edges 0-1 and 2-3 cross or touch");
+}
+
+TEST(Schema, HostileOriginAreaNeedsAPolygon) {
+  const auto out = parse_with_minimal("hostile_origin_areas:\n  - {id: N}\n");
+  expect_error(out, "hostile_origin_areas[0].polygon", Errc::missing_key, 8, 5, "missing required key 'polygon'");
 }
 
 TEST(Schema, PlotNeedsThreeVertices) {

@@ -25,6 +25,7 @@ TEST(Summary, DescribesTheDefaultScenario) {
   EXPECT_TRUE(contains(text, "IFF            2 (KAL 1, MOR 1)")) << text;
   EXPECT_TRUE(contains(text, "ADS-B receiver 3")) << text;
   EXPECT_TRUE(contains(text, "Defended assets: 3")) << text;
+  EXPECT_TRUE(contains(text, "Hostile origin areas: 1")) << text;
   EXPECT_TRUE(contains(text, "civil          42")) << text;
   EXPECT_TRUE(contains(text, "friend         6")) << text;
   EXPECT_TRUE(contains(text, "cruise_missile 7")) << text;

@@ -32,8 +32,9 @@ enum class EvidenceKind : std::uint8_t {
   unanswered,         // an interrogator in range completed a rotation without a reply, but it is
                       // not known to see the track (value: interrogator): cancels earlier
                       // replies, never counts towards hostile
+  hostile_origin,     // confirmed inside an area whose origin counts as hostile (value: area)
 };
-inline constexpr int kEvidenceKinds = 12;
+inline constexpr int kEvidenceKinds = 13;
 [[nodiscard]] const char* to_string(EvidenceKind k) noexcept;
 
 struct Evidence {
@@ -82,9 +83,16 @@ struct DefendedArea {
   Geodetic centre;
   double radius_m = 0.0;
 };
+// An area (territory beyond a border, say) a track's origin in which is hostile behaviour:
+// a simple polygon, vertices in order (heights ignored).
+struct OriginArea {
+  std::string id;
+  std::vector<Geodetic> polygon;
+};
 struct IdentificationContext {
   std::vector<FlightPlan> flight_plans;
   std::vector<DefendedArea> assets;
+  std::vector<OriginArea> hostile_origins;
 };
 
 // What a track has gathered: the last time and count of each kind of evidence, and a bounded

@@ -22,4 +22,9 @@ inline constexpr std::size_t max_plot_vertices = 1000;
 // (0-based), e.g. "edges 0-1 and 2-3 cross".
 [[nodiscard]] Result<double> simple_polygon_area_m2(std::span<const world::LatLon> ring);
 
+// The same simplicity test for a polygon of any extent (a border region) whose edges are
+// straight in latitude and longitude, as identification takes them: no area, no size limit
+// other than the vertex count.
+[[nodiscard]] Result<void> check_simple_latlon_polygon(std::span<const world::LatLon> ring);
+
 }  // namespace jrads::scenario

@@ -46,6 +46,14 @@ struct Site {
   double plot_area_m2 = 0.0;        // computed on the ellipsoid (GeographicLib) from plot
 };
 
+// An area a track's origin in which counts as hostile behaviour for identification (territory
+// beyond a border, say): a simple polygon.
+struct OriginArea {
+  std::string id;
+  std::string name;
+  std::vector<world::LatLon> polygon;
+};
+
 // Reserved for the engagement issue: kept as parsed identity only.
 struct FireUnit {
   std::string id;
@@ -67,6 +75,7 @@ struct Scenario {
   sensors::AdsbBroadcastParams adsb;
   world::WorldParams world;        // platforms, defended assets, duration
   std::vector<FireUnit> fire_units;
+  std::vector<OriginArea> hostile_origin_areas;
 };
 
 // Every problem found, each with file, line, column, key path and a message that says what
