@@ -56,6 +56,7 @@ const Case& make_case(int targets) {
 void run_throughput(benchmark::State& state, Association association) {
   const Case& c = make_case(static_cast<int>(state.range(0)));
   std::size_t live = 0;
+  std::uint64_t gate_tests = 0;
   TrackerParams params;
   params.association = association;
   for (auto _ : state) {
@@ -63,6 +64,7 @@ void run_throughput(benchmark::State& state, Association association) {
     for (const Report& r : c.reports) tracker.add(r);
     tracker.finish();
     live = tracker.live_tracks();
+    gate_tests = tracker.stats().gate_tests;
     benchmark::DoNotOptimize(tracker.take_rows());
   }
   state.counters["detections"] = static_cast<double>(c.reports.size());
@@ -70,6 +72,7 @@ void run_throughput(benchmark::State& state, Association association) {
       benchmark::Counter(static_cast<double>(c.reports.size()) * static_cast<double>(state.iterations()),
                          benchmark::Counter::kIsRate);
   state.counters["live_tracks_at_end"] = static_cast<double>(live);
+  state.counters["gate_tests_per_report"] = static_cast<double>(gate_tests) / static_cast<double>(c.reports.size());
   state.counters["bytes_per_track"] = static_cast<double>(Tracker::bytes_per_track());
 }
 void BM_TrackerThroughput(benchmark::State& state) { run_throughput(state, Association::gnn); }
