@@ -15,6 +15,7 @@
 
 #include "jrads/core/rng.hpp"
 #include "jrads/core/units.hpp"
+#include "picture/random_state.hpp"
 
 namespace jrads::picture {
 namespace {
@@ -30,14 +31,7 @@ StateVec random_state(RngStream& rng) {
   return x;
 }
 
-StateCov random_spd(RngStream& rng) {
-  StateCov a;
-  for (int i = 0; i < kStateDim; ++i)
-    for (int j = 0; j < kStateDim; ++j) a(i, j) = rng.normal();
-  const StateVec scale = (StateVec() << 100, 100, 150, 20, 20, 5, 0.02).finished();
-  StateCov p = scale.asDiagonal() * (a * a.transpose() + 0.5 * StateCov::Identity()) * scale.asDiagonal();
-  return 0.5 * (p + p.transpose());
-}
+using test::random_spd;
 
 double rel_diff(const auto& a, const auto& b) { return (a - b).norm() / std::max(b.norm(), 1e-300); }
 

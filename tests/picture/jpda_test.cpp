@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "jrads/core/rng.hpp"
+#include "picture/random_state.hpp"
 
 namespace jrads::picture {
 namespace {
@@ -335,14 +336,7 @@ TEST(Jpda, ExtremeLikelihoodsDoNotUnderflow) {
 
 // ---------------------------------------------------------------- PDA and IMM-PDA updates
 
-StateCov random_spd(RngStream& rng) {
-  StateCov a;
-  for (int i = 0; i < kStateDim; ++i)
-    for (int j = 0; j < kStateDim; ++j) a(i, j) = rng.normal();
-  const StateVec scale = (StateVec() << 100, 100, 150, 20, 20, 5, 0.02).finished();
-  StateCov p = scale.asDiagonal() * (a * a.transpose() + 0.5 * StateCov::Identity()) * scale.asDiagonal();
-  return 0.5 * (p + p.transpose());
-}
+using test::random_spd;
 
 Gaussian random_prior(RngStream& rng) {
   Gaussian g;
