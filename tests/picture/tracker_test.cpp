@@ -374,6 +374,46 @@ TEST(Tracker, Mode5ReplyMakesAFriendAndSilenceOnAFastLowTrackMakesItSuspectThenH
   EXPECT_FALSE(missile_ever_friend);
 }
 
+// Suspect 1, hostile 2, anything else 0.
+int harshness(Identity id) { return id == Identity::hostile ? 2 : id == Identity::suspect ? 1 : 0; }
+
+TEST(Tracker, ACoastingTrackNeverTakesAHarsherIdentity) {
+  // A silent, low, fast target that vanishes at various moments of its identification: once
+  // its track coasts (no report for 1.6 revisits) its identity may soften, never harden, even
+  // though the time its profile has held goes on counting.
+  Scene s = two_radars();
+  add_iff(s);
+  Target missile, civil;
+  missile.pos0 = {50000.0, -40000.0, 300.0};
+  missile.vel = {-180.0, 160.0, 0.0};
+  civil.pos0 = {20000.0, 30000.0, 10000.0};  // keeps the interrogator answered
+  civil.vel = {-150.0, 0.0, 0.0};
+  civil.squawk = 4321;
+  const CommonFrame frame(CommonFrame::centroid_of(s.sensors), s.sensors);
+  int coasting_rows = 0;
+  std::set<int> harshest_before;
+  for (double end_s = 40.0; end_s <= 100.0; end_s += 5.0) {
+    missile.t_end_s = end_s;
+    s.targets = {missile, civil};
+    const Outcome run = track(s, synth::generate(s, frame, end_s + 60.0, 11));
+    std::map<std::uint32_t, int> last_confirmed;  // harshness at the latest confirmed row, per number
+    for (const TrackRow& r : run.rows) {
+      if (r.status == TrackStatus::confirmed) {
+        last_confirmed[r.track_number] = harshness(r.identity);
+        continue;
+      }
+      ASSERT_EQ(r.status, TrackStatus::coasting);
+      ++coasting_rows;
+      harshest_before.insert(last_confirmed[r.track_number]);
+      EXPECT_LE(harshness(r.identity), last_confirmed[r.track_number])
+          << "track " << r.track_number << " at " << r.time.s() << " s, target gone at " << end_s << " s";
+    }
+  }
+  // The cases covered tracks that coasted from suspect as well as from a milder identity.
+  EXPECT_GT(coasting_rows, 50);
+  EXPECT_TRUE(harshest_before.count(1)) << "no track coasted while suspect";
+}
+
 TEST(Tracker, ASilentTrackConfirmedInAHostileOriginAreaIsSuspectAndOneOutsideUnknown) {
   Scene s = two_radars();
   add_iff(s);
