@@ -51,7 +51,8 @@ const Keys top_keys = {"version", "name", "description", "seed", "duration_s", "
                        "agreement", "sites", "terrain", "adsb", "sensors", "defended_assets", "airways", "flights",
                        "platforms", "raids", "fire_units", "hostile_origin_areas"};
 const Keys party_keys = {"id", "name", "role", "commander", "host"};
-const Keys agreement_keys = {"signature_date", "term_years", "automatic_renewal", "notice_months"};
+const Keys agreement_keys = {"signature_date", "term_years", "automatic_renewal", "notice_months", "notices"};
+const Keys notice_keys = {"party", "date"};
 const Keys site_keys = {"id", "name", "kind", "position", "plot"};
 const Keys terrain_types = {"flat", "synthetic", "dem"};
 const Keys flat_keys = {"type", "height_m"};
@@ -497,6 +498,22 @@ void Walker::agreement(const YAML::Node& n) {
     d_.report(Errc::invalid_argument, *m.find("notice_months"), m.path("notice_months"),
               "a notice period of " + std::to_string(a.notice_months) + " months does not fit in a term of " +
                   std::to_string(a.term_years) + " years; allowed: [0, " + std::to_string(a.term_years * 12 - 1) + "]");
+  }
+  if (const YAML::Node* notices = m.find("notices")) {
+    for_each_item(d_, *notices, m.path("notices"), "notices of termination", [&](const YAML::Node& item, const std::string& path, std::size_t) {
+      MapReader nm(d_, item, path, notice_keys, "a notice of termination");
+      if (!nm.is_map()) return;
+      TerminationNotice notice;
+      if (nm.require("party", "the party giving notice")) {
+        if (read_ref(nm, "party", parties_, "party") != nullptr) nm.string("party", notice.party, 64);
+      }
+      if (nm.require("date", "the day notice was given, YYYY-MM-DD") && nm.string("date", notice.date, 64) &&
+          !is_calendar_date(notice.date)) {
+        d_.report(Errc::invalid_argument, *nm.find("date"), nm.path("date"),
+                  "expected a calendar date YYYY-MM-DD (years 1900-2199), got " + quote(notice.date));
+      }
+      a.notices.push_back(std::move(notice));
+    });
   }
 }
 

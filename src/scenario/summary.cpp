@@ -3,6 +3,7 @@
 #include <string>
 #include <variant>
 
+#include "jrads/scenario/agreement.hpp"
 #include "jrads/scenario/scenario.hpp"
 
 namespace jrads::scenario {
@@ -54,6 +55,11 @@ std::string summary(const Scenario& s) {
   out += "Agreement: signed " + a.signature_date + ", " + std::to_string(a.term_years) + "-year term, " +
          (a.automatic_renewal ? "renewed automatically" : "no automatic renewal") + ", " +
          std::to_string(a.notice_months) + " months notice\n";
+  for (const TerminationNotice& n : a.notices) out += "  notice of termination by " + n.party + " on " + n.date + "\n";
+  if (const auto day = scenario_day(s)) {
+    const command::AgreementState st = command::agreement_state(agreement_terms(s), termination_notices(s), *day);
+    out += "  on " + s.date + ": " + st.reason + "\n";
+  }
 
   out += "Sites:";
   if (s.sites.empty()) out += " none";

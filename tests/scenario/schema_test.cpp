@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "jrads/scenario/agreement.hpp"
 #include "jrads/scenario/identification.hpp"
 
 #include "scenario/scenario_fixture.hpp"
@@ -197,6 +198,43 @@ TEST(Schema, SelfIntersectingHostileOriginAreaIsRejected) {
 TEST(Schema, HostileOriginAreaNeedsAPolygon) {
   const auto out = parse_with_minimal("hostile_origin_areas:\n  - {id: N}\n");
   expect_error(out, "hostile_origin_areas[0].polygon", Errc::missing_key, 8, 5, "missing required key 'polygon'");
+}
+
+std::string with_agreement(std::string_view agreement) {
+  std::string text(test::minimal_yaml);
+  const auto pos = text.find("agreement:");
+  text.replace(pos, text.find('\n', pos) - pos, agreement);
+  return text;
+}
+
+TEST(Schema, NoticesOfTerminationReachTheAgreementState) {
+  // Signed 2025-01-31, 5 years, 6 months' notice: the first term ends on 2030-01-31.
+  const auto renewed = parse_with_minimal("date: 2030-03-14\n");
+  ASSERT_TRUE(renewed.scenario);
+  const command::AgreementState second = command::agreement_state(
+      agreement_terms(*renewed.scenario), termination_notices(*renewed.scenario), *scenario_day(*renewed.scenario));
+  EXPECT_TRUE(second.in_force);
+  EXPECT_EQ(second.term, 2);
+  const auto ended = parse(with_agreement("agreement: {signature_date: 2025-01-31, notices: [{party: B, date: 2029-07-31}]}") +
+                           "date: 2030-01-31\n");
+  ASSERT_TRUE(ended.scenario) << test::all_errors(ended);
+  ASSERT_EQ(ended.scenario->agreement.notices.size(), 1U);
+  EXPECT_EQ(ended.scenario->agreement.notices[0].party, "B");
+  const command::AgreementState st = command::agreement_state(
+      agreement_terms(*ended.scenario), termination_notices(*ended.scenario), *scenario_day(*ended.scenario));
+  EXPECT_EQ(st.phase, command::AgreementPhase::ended);
+  EXPECT_NE(summary(*ended.scenario).find("on 2030-01-31: ended on 2030-01-31: B gave notice on 2029-07-31"),
+            std::string::npos)
+      << summary(*ended.scenario);
+}
+
+TEST(Schema, BadNoticesOfTerminationAreRejected) {
+  const auto out = parse(with_agreement(
+      "agreement: {signature_date: 2025-03-14, notices: [{party: C, date: 2029-09-14}, {party: A, date: 2029-02-30}, "
+      "{date: 2029-01-01}]}"));
+  expect_error(out, "agreement.notices[0].party", Errc::dangling_ref, 0, 0, "'C' is not a defined party");
+  expect_error(out, "agreement.notices[1].date", Errc::invalid_argument, 0, 0, "expected a calendar date");
+  expect_error(out, "agreement.notices[2].party", Errc::missing_key, 0, 0, "the party giving notice");
 }
 
 TEST(Schema, PlotNeedsThreeVertices) {

@@ -28,11 +28,18 @@ struct Party {
 };
 
 // The agreement's dates, for later issues (sharing and authority follow its state).
+// A party's notice of termination of the agreement.
+struct TerminationNotice {
+  std::string party;  // a party id
+  std::string date;   // YYYY-MM-DD, the day it was given
+};
+
 struct Agreement {
   std::string signature_date;  // ISO 8601 date, YYYY-MM-DD, validated as a real calendar date
   int term_years = 5;
   bool automatic_renewal = true;
   int notice_months = 6;
+  std::vector<TerminationNotice> notices;
 };
 
 enum class SiteKind : std::uint8_t { air_base, mountain, other };
