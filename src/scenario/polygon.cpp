@@ -9,73 +9,11 @@
 #include <GeographicLib/PolygonArea.hpp>
 
 #include "jrads/core/geodesy.hpp"
+#include "jrads/core/polygon.hpp"
 #include "jrads/core/units.hpp"
 
 namespace jrads::scenario {
 namespace {
-
-struct P2 {
-  double x, y;
-};
-
-double cross(P2 o, P2 a, P2 b) noexcept { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); }
-
-// Orientation with a tolerance: areas below 1e-6 m^2 count as collinear.
-int orient(P2 o, P2 a, P2 b) noexcept {
-  const double c = cross(o, a, b);
-  constexpr double eps = 1e-6;
-  return c > eps ? 1 : (c < -eps ? -1 : 0);
-}
-
-bool on_segment(P2 a, P2 b, P2 p) noexcept {
-  constexpr double eps = 1e-6;
-  return p.x >= std::min(a.x, b.x) - eps && p.x <= std::max(a.x, b.x) + eps && p.y >= std::min(a.y, b.y) - eps &&
-         p.y <= std::max(a.y, b.y) + eps;
-}
-
-// Closed segments ab and cd share at least one point.
-bool segments_touch(P2 a, P2 b, P2 c, P2 d) noexcept {
-  const int o1 = orient(a, b, c), o2 = orient(a, b, d), o3 = orient(c, d, a), o4 = orient(c, d, b);
-  if (o1 * o2 < 0 && o3 * o4 < 0) return true;  // a proper crossing
-  return (o1 == 0 && on_segment(a, b, c)) || (o2 == 0 && on_segment(a, b, d)) || (o3 == 0 && on_segment(c, d, a)) ||
-         (o4 == 0 && on_segment(c, d, b));
-}
-
-std::string edge_name(std::size_t i, std::size_t n) {
-  return std::to_string(i) + "-" + std::to_string((i + 1) % n);
-}
-
-// Distinct vertices, no folding back, no two edges touching except neighbours at their
-// shared vertex; pts in metres on some plane.
-Result<void> check_simple(const std::vector<P2>& pts) {
-  const std::size_t n = pts.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = i + 1; j < n; ++j) {
-      if (std::hypot(pts[i].x - pts[j].x, pts[i].y - pts[j].y) < 0.01) {
-        return fail(Errc::invalid_argument,
-                    "vertices " + std::to_string(i) + " and " + std::to_string(j) + " coincide (closer than 1 cm)");
-      }
-    }
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    const P2 a = pts[i], b = pts[(i + 1) % n];
-    // Neighbouring edges share a vertex; they must not fold back over each other.
-    const P2 c = pts[(i + 2) % n];
-    if (orient(a, b, c) == 0 && (b.x - a.x) * (c.x - b.x) + (b.y - a.y) * (c.y - b.y) < 0) {
-      return fail(Errc::invalid_argument, "edges " + edge_name(i, n) + " and " + edge_name((i + 1) % n, n) +
-                                              " fold back over each other");
-    }
-    for (std::size_t j = i + 2; j < n; ++j) {
-      if (i == 0 && j == n - 1) continue;  // the closing edge neighbours edge 0
-      const P2 d0 = pts[j], d1 = pts[(j + 1) % n];
-      if (segments_touch(a, b, d0, d1)) {
-        return fail(Errc::invalid_argument, "edges " + edge_name(i, n) + " and " + edge_name(j, n) +
-                                                " cross or touch; the polygon must be simple");
-      }
-    }
-  }
-  return {};
-}
 
 // Validates the vertices and removes an explicit closing vertex.
 Result<std::vector<world::LatLon>> ring_of(std::span<const world::LatLon> ring_in) {
@@ -111,7 +49,7 @@ Result<double> simple_polygon_area_m2(std::span<const world::LatLon> ring_in) {
   const std::vector<world::LatLon>& ring = *checked;
   const std::size_t n = ring.size();
   const LocalFrame frame(Geodetic{ring[0].lat_deg, ring[0].lon_deg, 0.0});
-  std::vector<P2> pts;
+  std::vector<Point2> pts;
   pts.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     const auto dist = geodesic_inverse(ring[0].lat_deg, ring[0].lon_deg, ring[i].lat_deg, ring[i].lon_deg).distance_m;
@@ -124,7 +62,7 @@ Result<double> simple_polygon_area_m2(std::span<const world::LatLon> ring_in) {
     const Enu e = frame.enu_from_geodetic(Geodetic{ring[i].lat_deg, ring[i].lon_deg, 0.0});
     pts.push_back({e.e_m, e.n_m});
   }
-  if (auto simple = check_simple(pts); !simple) return fail(simple.error());
+  if (auto simple = check_simple_polygon(pts); !simple) return fail(simple.error());
   GeographicLib::PolygonArea poly(GeographicLib::Geodesic::WGS84(), false);
   for (const auto& v : ring) poly.AddPoint(v.lat_deg, v.lon_deg);
   double perimeter_m = 0.0, area_m2 = 0.0;
@@ -146,10 +84,10 @@ Result<void> check_simple_latlon_polygon(std::span<const world::LatLon> ring_in)
   for (const auto& v : ring) mean_lat += v.lat_deg / static_cast<double>(ring.size());
   constexpr double m_per_deg = 111195.0;
   const double kx = m_per_deg * std::cos(mean_lat * units::pi / 180.0);
-  std::vector<P2> pts;
+  std::vector<Point2> pts;
   pts.reserve(ring.size());
   for (const auto& v : ring) pts.push_back({v.lon_deg * kx, v.lat_deg * m_per_deg});
-  return check_simple(pts);
+  return check_simple_polygon(pts);
 }
 
 }  // namespace jrads::scenario
