@@ -450,7 +450,9 @@ TEST(Tracker, ASilentTrackConfirmedInAHostileOriginAreaIsSuspectAndOneOutsideUnk
   const Outcome plain = track(s, synth::generate(s, frame, 300.0, 8));
   for (const TrackRow& r : plain.rows) {
     const Match m = nearest(s, frame, r);
-    if (r.time.s() > 200.0 && m.target != 2) EXPECT_EQ(r.identity, Identity::unknown) << r.time.s();
+    if (r.time.s() > 200.0 && m.target != 2) {
+      EXPECT_EQ(r.identity, Identity::unknown) << r.time.s();
+    }
   }
 }
 
