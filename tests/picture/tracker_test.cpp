@@ -378,28 +378,38 @@ TEST(Tracker, Mode5ReplyMakesAFriendAndSilenceOnAFastLowTrackMakesItSuspectThenH
 int harshness(Identity id) { return id == Identity::hostile ? 2 : id == Identity::suspect ? 1 : 0; }
 
 TEST(Tracker, ACoastingTrackNeverTakesAHarsherIdentity) {
-  // A silent, low, fast target that vanishes at various moments of its identification: once
-  // its track coasts (no report for 1.6 revisits) its identity may soften, never harden, even
-  // though the time its profile has held goes on counting.
+  // A silent aircraft at an ordinary speed and height turns towards a defended asset and
+  // vanishes at various moments after the turn. Heading for the asset makes it suspect at
+  // once and hostile once that has held threat_hold_s (20 s here); a track that coasts before
+  // then keeps counting that time on its last estimate, but may not become hostile on it.
   Scene s = two_radars();
   add_iff(s);
-  Target missile, civil;
-  missile.pos0 = {50000.0, -40000.0, 300.0};
-  missile.vel = {-180.0, 160.0, 0.0};
+  Target silent, civil;
+  silent.pos0 = {-60000.0, -40000.0, 5000.0};
+  silent.vel = {200.0, 0.0, 0.0};
+  silent.turn_rate_radps = 3.0 * units::pi / 180.0;  // east to north in 30 s
+  silent.turn_start_s = 150.0;
+  silent.turn_end_s = 180.0;
   civil.pos0 = {20000.0, 30000.0, 10000.0};  // keeps the interrogator answered
   civil.vel = {-150.0, 0.0, 0.0};
   civil.squawk = 4321;
   const CommonFrame frame(CommonFrame::centroid_of(s.sensors), s.sensors);
-  int coasting_rows = 0;
+  Eigen::Vector3d after_turn, v;
+  silent.state(180.0, after_turn, v);
+  TrackerParams p;
+  p.identity.threat_hold_s = 20.0;
+  p.context.assets = {{"ASSET", frame.geodetic_from_region(after_turn + Eigen::Vector3d(0.0, 60000.0, -5000.0)), 5000.0}};
+  int coasting_rows = 0, hostile_while_confirmed = 0;
   std::set<int> harshest_before;
-  for (double end_s = 40.0; end_s <= 100.0; end_s += 5.0) {
-    missile.t_end_s = end_s;
-    s.targets = {missile, civil};
-    const Outcome run = track(s, synth::generate(s, frame, end_s + 60.0, 11));
+  for (double end_s = 160.0; end_s <= 200.0; end_s += 2.5) {
+    silent.t_end_s = end_s;
+    s.targets = {silent, civil};
+    const Outcome run = track(s, synth::generate(s, frame, end_s + 60.0, 11), p);
     std::map<std::uint32_t, int> last_confirmed;  // harshness at the latest confirmed row, per number
     for (const TrackRow& r : run.rows) {
       if (r.status == TrackStatus::confirmed) {
         last_confirmed[r.track_number] = harshness(r.identity);
+        hostile_while_confirmed += r.identity == Identity::hostile ? 1 : 0;
         continue;
       }
       ASSERT_EQ(r.status, TrackStatus::coasting);
@@ -409,9 +419,11 @@ TEST(Tracker, ACoastingTrackNeverTakesAHarsherIdentity) {
           << "track " << r.track_number << " at " << r.time.s() << " s, target gone at " << end_s << " s";
     }
   }
-  // The cases covered tracks that coasted from suspect as well as from a milder identity.
+  // The cases covered tracks that coasted while suspect, and the rule does make hostiles of
+  // tracks that are still seen.
   EXPECT_GT(coasting_rows, 50);
   EXPECT_TRUE(harshest_before.count(1)) << "no track coasted while suspect";
+  EXPECT_GT(hostile_while_confirmed, 0);
 }
 
 TEST(Tracker, ASilentTrackConfirmedInAHostileOriginAreaIsSuspectAndOneOutsideUnknown) {
