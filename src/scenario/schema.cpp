@@ -49,7 +49,8 @@ constexpr std::size_t max_ridge_points = 256;
 
 const Keys top_keys = {"version", "name", "description", "seed", "duration_s", "truth_step_s", "date", "parties",
                        "agreement", "sites", "terrain", "adsb", "sensors", "defended_assets", "airways", "flights",
-                       "platforms", "raids", "fire_units", "hostile_origin_areas"};
+                       "platforms", "raids", "fire_units", "hostile_origin_areas", "roles", "delegations",
+                       "airspace"};
 const Keys party_keys = {"id", "name", "role", "commander", "host"};
 const Keys agreement_keys = {"signature_date", "term_years", "automatic_renewal", "notice_months", "notices"};
 const Keys notice_keys = {"party", "date"};
@@ -99,6 +100,16 @@ const Keys bands = {"HF", "VHF", "UHF", "L", "S", "C", "X", "Ku", "K", "Ka"};
 const Keys asset_keys = {"id", "name", "site", "position", "radius_m", "priority"};
 const Keys airway_keys = {"id", "points"};
 const Keys origin_area_keys = {"id", "name", "polygon"};
+const Keys role_keys = {"id", "party", "kind", "unit"};
+const Keys role_kind_words = {"coordinator", "air_defence_commander", "unit_commander", "fire_operator"};
+const Keys delegation_keys = {"unit", "by", "zone", "from_s", "until_s", "threat"};
+const Keys threat_words = {"any", "aircraft", "cruise_missile", "drone", "ballistic_missile"};
+const Keys airspace_keys = {"default_wcs", "zones", "weapons_control"};
+const Keys zone_keys = {"id", "kind", "polygon", "centreline", "airway", "half_width_m", "min_alt_m", "max_alt_m"};
+const Keys zone_kind_words = {"no_fire_area", "safe_corridor", "missile_engagement_zone", "fighter_engagement_zone",
+                              "control_area"};
+const Keys wcs_keys = {"zone", "party", "status"};
+const Keys wcs_words = {"free", "tight", "hold"};
 const Keys flight_keys = {"id",          "callsign", "kind",   "airway",  "reverse",  "flight_level",
                           "alt_m",       "speed_mps", "start_time_s", "icao", "squawk", "adsb_out",
                           "nacp",        "mode3_on", "rcs_dbsm", "swerling", "performance"};
@@ -220,6 +231,10 @@ class Walker {
   void defended_assets(const YAML::Node& n);
   void airways(const YAML::Node& n);
   void hostile_origin_areas(const YAML::Node& n);
+  void roles(const YAML::Node& n);
+  void delegations(const YAML::Node& n);
+  void airspace(const YAML::Node& n);
+  void check_chain(const YAML::Node& roles_node);
   void flights(const YAML::Node& n);
   void platforms(const YAML::Node& n);
   void raids(const YAML::Node& n);
@@ -247,7 +262,7 @@ class Walker {
   bool duration_ok_ = false;
   std::unordered_map<std::string, Defined> ids_;
   std::unordered_set<std::string> bad_ids_;  // ids given but invalid: references to them are not reported again
-  std::unordered_map<std::string, std::size_t> parties_, sites_, airways_;
+  std::unordered_map<std::string, std::size_t> parties_, sites_, airways_, units_, roles_, zones_;
   std::vector<std::vector<LatLon>> airway_points_;
   std::unordered_map<std::uint32_t, std::string> icao_users_;
 };
@@ -436,6 +451,10 @@ Scenario Walker::run(const YAML::Node& root) {
   if (const auto* n = section("raids")) raids(*n);
   if (const auto* n = section("fire_units")) fire_units(*n);
   if (const auto* n = section("hostile_origin_areas")) hostile_origin_areas(*n);
+  if (const auto* n = section("airspace")) airspace(*n);
+  if (const auto* n = section("roles")) roles(*n);
+  if (const auto* n = section("delegations")) delegations(*n);
+  if (const auto* n = section("roles"); n != nullptr && d_.error_count() == 0) check_chain(*n);
   return std::move(s_);
 }
 
@@ -935,12 +954,175 @@ void Walker::hostile_origin_areas(const YAML::Node& n) {
   });
 }
 
+// ------------------------------------------------------------------------------------------------
+// chain of command and airspace (issue 5); the structure is checked by the command module
+
+void Walker::airspace(const YAML::Node& n) {
+  MapReader m(d_, n, "airspace", airspace_keys, "the airspace");
+  if (!m.is_map()) return;
+  m.choice("default_wcs", s_.default_wcs, wcs_words, {command::Wcs::free, command::Wcs::tight, command::Wcs::hold});
+  if (const YAML::Node* zones = m.find("zones")) {
+    for_each_item(d_, *zones, m.path("zones"), "zones", [&](const YAML::Node& item, const std::string& path, std::size_t) {
+      const std::size_t errors_before = d_.error_count();
+      MapReader z(d_, item, path, zone_keys, "a zone");
+      if (!z.is_map()) return;
+      command::ZoneParams zp;
+      zp.id = read_defined_id(z, "zone");
+      if (z.require("kind", "one of no_fire_area, safe_corridor, missile_engagement_zone, fighter_engagement_zone, control_area")) {
+        z.choice("kind", zp.kind, zone_kind_words,
+                 {command::ZoneKind::no_fire_area, command::ZoneKind::safe_corridor, command::ZoneKind::missile_engagement_zone,
+                  command::ZoneKind::fighter_engagement_zone, command::ZoneKind::control_area});
+      }
+      z.number("min_alt_m", zp.min_alt_m, Range{-1000.0, 100000.0});
+      z.number("max_alt_m", zp.max_alt_m, Range{-1000.0, 100000.0});
+      bool ok = true;
+      if (zp.kind == command::ZoneKind::safe_corridor) {
+        if (z.at_most_one({"centreline", "airway"}) && z.require(z.has("airway") ? "airway" : "centreline", "a centreline or an airway")) {
+          if (z.has("airway")) {
+            if (const auto* a = read_ref(z, "airway", airways_, "airway")) {
+              for (const LatLon& p : airway_points_[*a]) zp.centreline.push_back(Geodetic{p.lat_deg, p.lon_deg, 0.0});
+            } else {
+              ok = false;
+            }
+          } else {
+            for (const LatLon& p : read_polyline(z, "centreline", 2, 1000, "a corridor", ok)) {
+              zp.centreline.push_back(Geodetic{p.lat_deg, p.lon_deg, 0.0});
+            }
+          }
+        } else {
+          ok = false;
+        }
+        if (z.require("half_width_m", "the corridor's half width in metres")) {
+          z.number("half_width_m", zp.half_width_m, Range{0.0, 100000.0, true});
+        }
+        if (z.has("polygon")) {
+          d_.report(Errc::invalid_argument, *z.find("polygon"), z.path("polygon"), "a safe corridor has a centreline, not a polygon");
+        }
+      } else {
+        if (z.require("polygon", "a simple polygon of at least 3 positions")) {
+          for (const LatLon& p : read_polyline(z, "polygon", 3, max_plot_vertices + 1, "a zone", ok)) {
+            zp.polygon.push_back(Geodetic{p.lat_deg, p.lon_deg, 0.0});
+          }
+          if (zp.polygon.size() >= 2 && zp.polygon.front().lat_deg == zp.polygon.back().lat_deg &&
+              zp.polygon.front().lon_deg == zp.polygon.back().lon_deg) {
+            zp.polygon.pop_back();  // an explicitly closed ring
+          }
+        } else {
+          ok = false;
+        }
+        for (const char* key : {"centreline", "airway", "half_width_m"}) {
+          if (z.has(key)) d_.report(Errc::invalid_argument, *z.find(key), z.path(key), "only a safe corridor has a '" + std::string(key) + "'");
+        }
+      }
+      if (ok && !zp.id.empty() && d_.error_count() == errors_before) {
+        // The command module's own checks, on this zone alone, so the error points at it.
+        const Geodetic origin = zp.kind == command::ZoneKind::safe_corridor ? zp.centreline.front() : zp.polygon.front();
+        const auto checked = command::Airspace::make(origin, {zp}, {});
+        if (!checked) {
+          d_.report(Errc::invalid_argument, item, path, checked.error().message);
+          ok = false;
+        }
+      }
+      if (!zp.id.empty()) zones_[zp.id] = s_.zones.size();
+      s_.zones.push_back(std::move(zp));
+    });
+  }
+  if (const YAML::Node* settings = m.find("weapons_control")) {
+    for_each_item(d_, *settings, m.path("weapons_control"), "weapons control settings", [&](const YAML::Node& item, const std::string& path, std::size_t) {
+      MapReader w(d_, item, path, wcs_keys, "a weapons control setting");
+      if (!w.is_map()) return;
+      command::WcsSetting ws;
+      if (w.has("zone")) {
+        if (const auto* z = read_ref(w, "zone", zones_, "zone")) ws.zone = s_.zones[*z].id;
+      }
+      if (w.has("party")) {
+        if (const auto* p = read_ref(w, "party", parties_, "party")) ws.party = s_.parties[*p].id;
+      }
+      if (w.require("status", "free, tight or hold")) {
+        w.choice("status", ws.wcs, wcs_words, {command::Wcs::free, command::Wcs::tight, command::Wcs::hold});
+      }
+      s_.weapons_control.push_back(std::move(ws));
+    });
+  }
+}
+
+void Walker::roles(const YAML::Node& n) {
+  for_each_item(d_, n, "roles", "roles", [&](const YAML::Node& item, const std::string& path, std::size_t) {
+    MapReader m(d_, item, path, role_keys, "a role");
+    if (!m.is_map()) return;
+    command::Role r;
+    r.id = read_defined_id(m, "role");
+    if (m.require("party", "the id of a party")) {
+      if (const auto* p = read_ref(m, "party", parties_, "party")) r.party = s_.parties[*p].id;
+    }
+    if (m.require("kind", "coordinator, air_defence_commander, unit_commander or fire_operator")) {
+      m.choice("kind", r.kind, role_kind_words,
+               {command::RoleKind::coordinator, command::RoleKind::air_defence_commander, command::RoleKind::unit_commander,
+                command::RoleKind::fire_operator});
+    }
+    const bool unit_role = r.kind == command::RoleKind::unit_commander || r.kind == command::RoleKind::fire_operator;
+    if (unit_role && m.require("unit", "the id of the fire unit it serves")) {
+      if (const auto* u = read_ref(m, "unit", units_, "fire unit")) r.unit = s_.fire_units[*u].id;
+    } else if (!unit_role && m.has("unit")) {
+      d_.report(Errc::invalid_argument, *m.find("unit"), m.path("unit"), "only a unit_commander or fire_operator serves a unit");
+    }
+    if (!r.id.empty()) roles_[r.id] = s_.roles.size();
+    s_.roles.push_back(std::move(r));
+  });
+}
+
+void Walker::delegations(const YAML::Node& n) {
+  for_each_item(d_, n, "delegations", "delegations", [&](const YAML::Node& item, const std::string& path, std::size_t) {
+    MapReader m(d_, item, path, delegation_keys, "a delegation");
+    if (!m.is_map()) return;
+    command::Delegation dl;
+    if (m.require("unit", "the delegating fire unit")) {
+      if (const auto* u = read_ref(m, "unit", units_, "fire unit")) dl.unit = s_.fire_units[*u].id;
+    }
+    if (m.require("by", "the delegating role")) {
+      if (const auto* r = read_ref(m, "by", roles_, "role")) dl.by = s_.roles[*r].id;
+    }
+    if (m.require("zone", "the zone it covers")) {
+      if (const auto* z = read_ref(m, "zone", zones_, "zone")) dl.zone = s_.zones[*z].id;
+    }
+    double from_s = 0.0, until_s = s_.duration_s;
+    m.number("from_s", from_s, Range{0.0, 604800.0});
+    m.number("until_s", until_s, Range{0.0, 604800.0});
+    if (m.has("until_s") && until_s <= from_s) {
+      d_.report(Errc::invalid_argument, *m.find("until_s"), m.path("until_s"), "until_s must be after from_s");
+    }
+    dl.from = SimTime::from_s(from_s);
+    dl.until = SimTime::from_s(until_s);
+    m.choice("threat", dl.threat, threat_words,
+             {command::ThreatClass::any, command::ThreatClass::aircraft, command::ThreatClass::cruise_missile,
+              command::ThreatClass::drone, command::ThreatClass::ballistic_missile});
+    s_.delegations.push_back(std::move(dl));
+  });
+}
+
+// Once every reference resolves, the command module checks the chain as a whole (one
+// coordinator of the coordinating party, a commander per other party, delegation by the
+// unit's own commander); its message names the role, unit or delegation.
+void Walker::check_chain(const YAML::Node& roles_node) {
+  command::ChainOfCommand c;
+  for (const Party& p : s_.parties) {
+    c.parties.push_back(p.id);
+    if (p.role == PartyRole::coordinating) c.lead_party = p.id;
+  }
+  for (const FireUnit& f : s_.fire_units) c.units.push_back({f.id, f.party});
+  c.roles = s_.roles;
+  c.delegations = s_.delegations;
+  const auto checked = command::Authority::make(std::move(c));
+  if (!checked) d_.report(Errc::invalid_argument, roles_node, "roles", checked.error().message);
+}
+
 void Walker::fire_units(const YAML::Node& n) {
   for_each_item(d_, n, "fire_units", "fire units", [&](const YAML::Node& item, const std::string& path, std::size_t) {
     MapReader m(d_, item, path, concat({"id", "party", "site"}, fire_unit_reserved_keys), "a fire unit");
     if (!m.is_map()) return;
     FireUnit f;
     f.id = read_defined_id(m, "fire unit");
+    if (!f.id.empty()) units_[f.id] = s_.fire_units.size();
     if (m.require("party", "the id of a party")) {
       if (const auto* p = read_ref(m, "party", parties_, "party")) f.party = s_.parties[*p].id;
     }

@@ -100,6 +100,10 @@ std::string summary(const Scenario& s) {
 
   out += "Defended assets: " + std::to_string(s.world.defended_assets.size()) + "\n";
   out += "Hostile origin areas: " + std::to_string(s.hostile_origin_areas.size()) + "\n";
+  out += "Chain of command: " + std::to_string(s.roles.size()) + " roles, " + std::to_string(s.delegations.size()) +
+         " delegations\n";
+  out += "Airspace: " + std::to_string(s.zones.size()) + " zones, weapons " + command::to_string(s.default_wcs) +
+         " by default, " + std::to_string(s.weapons_control.size()) + " settings\n";
   std::map<std::string, std::map<std::string, int>> by_category;
   std::map<std::string, int> category_total;
   for (const auto& p : s.world.platforms) {

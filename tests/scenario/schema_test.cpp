@@ -237,6 +237,89 @@ TEST(Schema, BadNoticesOfTerminationAreRejected) {
   expect_error(out, "agreement.notices[2].party", Errc::missing_key, 0, 0, "the party giving notice");
 }
 
+// Parties A (coordinating) and B (directing), two sites, a unit each, a chain and an airspace.
+constexpr std::string_view kChain =
+    "sites:\n"
+    "  - {id: sa, position: [44.3, 19.6]}\n"
+    "  - {id: sb, position: [44.4, 21.9]}\n"
+    "fire_units:\n"
+    "  - {id: FU-A, party: A, site: sa}\n"
+    "  - {id: FU-B, party: B, site: sb}\n"
+    "airways:\n"
+    "  - {id: W1, points: [[45, 17], [45, 23]]}\n"
+    "airspace:\n"
+    "  default_wcs: tight\n"
+    "  zones:\n"
+    "    - {id: MEZ-B, kind: missile_engagement_zone, polygon: [[44.2, 21.7], [44.2, 22.1], [44.6, 22.1], [44.6, 21.7]]}\n"
+    "    - {id: COR-W1, kind: safe_corridor, airway: W1, half_width_m: 10000, min_alt_m: 7000, max_alt_m: 13000}\n"
+    "  weapons_control:\n"
+    "    - {zone: MEZ-B, party: B, status: free}\n"
+    "roles:\n"
+    "  - {id: A-CINC, party: A, kind: coordinator}\n"
+    "  - {id: B-ADC, party: B, kind: air_defence_commander}\n"
+    "  - {id: FU-A-CDR, party: A, kind: unit_commander, unit: FU-A}\n"
+    "  - {id: FU-B-CDR, party: B, kind: unit_commander, unit: FU-B}\n"
+    "  - {id: FU-B-OP, party: B, kind: fire_operator, unit: FU-B}\n"
+    "delegations:\n"
+    "  - {unit: FU-B, by: FU-B-CDR, zone: MEZ-B, from_s: 0, until_s: 500, threat: cruise_missile}\n";
+
+TEST(Schema, ChainOfCommandAndAirspaceParse) {
+  const auto out = parse_with_minimal(kChain);
+  const Scenario& s = ok(out);
+  ASSERT_EQ(s.roles.size(), 5U);
+  EXPECT_EQ(s.roles[0].kind, command::RoleKind::coordinator);
+  EXPECT_EQ(s.roles[4].unit, "FU-B");
+  ASSERT_EQ(s.zones.size(), 2U);
+  EXPECT_EQ(s.zones[1].kind, command::ZoneKind::safe_corridor);
+  EXPECT_EQ(s.zones[1].centreline.size(), 2U);  // the airway's points
+  EXPECT_DOUBLE_EQ(s.zones[1].half_width_m, 10000.0);
+  ASSERT_EQ(s.weapons_control.size(), 1U);
+  EXPECT_EQ(s.weapons_control[0].wcs, command::Wcs::free);
+  ASSERT_EQ(s.delegations.size(), 1U);
+  EXPECT_EQ(s.delegations[0].threat, command::ThreatClass::cruise_missile);
+  EXPECT_EQ(s.delegations[0].until, SimTime::from_s(500));
+}
+
+std::string chain_with(std::string_view from, std::string_view to) {
+  std::string text(kChain);
+  const auto pos = text.find(from);
+  EXPECT_NE(pos, std::string::npos) << from;
+  text.replace(pos, from.size(), to);
+  return text;
+}
+
+TEST(Schema, BadChainsAndZonesAreRejectedWithAClearMessage) {
+  // An unknown role.
+  auto out = parse_with_minimal(chain_with("by: FU-B-CDR", "by: FU-C-CDR"));
+  expect_error(out, "delegations[0].by", Errc::dangling_ref, 0, 0, "'FU-C-CDR' is not a defined role");
+  // A zone that crosses itself.
+  out = parse_with_minimal(chain_with("[[44.2, 21.7], [44.2, 22.1], [44.6, 22.1], [44.6, 21.7]]",
+                                      "[[44.2, 21.7], [44.6, 22.1], [44.2, 22.1], [44.6, 21.7]]"));
+  expect_error(out, "airspace.zones[0]", Errc::invalid_argument, 0, 0,
+               "zone 'MEZ-B': edges 0-1 and 2-3 cross or touch; the polygon must be simple");
+  // Delegation of the other party's unit by the wrong commander.
+  out = parse_with_minimal(chain_with("{unit: FU-B, by: FU-B-CDR", "{unit: FU-B, by: FU-A-CDR"));
+  expect_error(out, "roles", Errc::invalid_argument, 0, 0,
+               "given by FU-A-CDR (fire unit commander, A), who does not command FU-B (B)");
+  // A unit role of the other party.
+  out = parse_with_minimal(chain_with("{id: FU-B-OP, party: B", "{id: FU-B-OP, party: A"));
+  expect_error(out, "roles", Errc::invalid_argument, 0, 0, "FU-B-OP of A cannot serve fire unit FU-B of the other party B");
+  // A coordinator of the directing party.
+  out = parse_with_minimal(chain_with("{id: A-CINC, party: A", "{id: A-CINC, party: B"));
+  expect_error(out, "roles", Errc::invalid_argument, 0, 0, "must belong to the lead party A");
+  // Unknown words and misplaced keys.
+  out = parse_with_minimal(chain_with("kind: fire_operator", "kind: gunner"));
+  expect_error(out, "roles[4].kind", Errc::invalid_argument, 0, 0, "coordinator, air_defence_commander, unit_commander or fire_operator");
+  out = parse_with_minimal(chain_with("airway: W1, half_width_m: 10000", "polygon: [[45, 17], [45, 18], [46, 18]], half_width_m: 10000"));
+  expect_error(out, "airspace.zones[1].polygon", Errc::invalid_argument, 0, 0, "a safe corridor has a centreline, not a polygon");
+  out = parse_with_minimal(chain_with("{zone: MEZ-B, party: B, status: free}", "{zone: MEZ-X, status: free}"));
+  expect_error(out, "airspace.weapons_control[0].zone", Errc::dangling_ref, 0, 0, "'MEZ-X' is not a defined zone");
+  out = parse_with_minimal(chain_with("until_s: 500", "until_s: 0"));
+  expect_error(out, "delegations[0].until_s", Errc::invalid_argument, 0, 0, "until_s must be after from_s");
+  out = parse_with_minimal(chain_with("half_width_m: 10000", "half_width_m: 0"));
+  expect_error(out, "airspace.zones[1].half_width_m", Errc::invalid_argument, 0, 0, "");
+}
+
 TEST(Schema, PlotNeedsThreeVertices) {
   const auto out = parse_with_minimal("sites:\n  - {id: s, plot: [[44.3, 19.6], [44.31, 19.6]]}\n");
   expect_error(out, "sites[0].plot", Errc::invalid_argument, 8, 19, "a plot needs 3 to 1001 points, got 2");

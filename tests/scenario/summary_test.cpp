@@ -26,6 +26,8 @@ TEST(Summary, DescribesTheDefaultScenario) {
   EXPECT_TRUE(contains(text, "ADS-B receiver 3")) << text;
   EXPECT_TRUE(contains(text, "Defended assets: 3")) << text;
   EXPECT_TRUE(contains(text, "Hostile origin areas: 1")) << text;
+  EXPECT_TRUE(contains(text, "Chain of command: 6 roles, 1 delegations")) << text;
+  EXPECT_TRUE(contains(text, "Airspace: 5 zones, weapons tight by default, 1 settings")) << text;
   EXPECT_TRUE(contains(text, "civil          42")) << text;
   EXPECT_TRUE(contains(text, "friend         6")) << text;
   EXPECT_TRUE(contains(text, "cruise_missile 7")) << text;

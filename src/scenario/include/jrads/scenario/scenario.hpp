@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "jrads/command/airspace.hpp"
+#include "jrads/command/authority.hpp"
 #include "jrads/core/result.hpp"
 #include "jrads/sensors/sensor_params.hpp"
 #include "jrads/world/terrain.hpp"
@@ -83,6 +85,12 @@ struct Scenario {
   world::WorldParams world;        // platforms, defended assets, duration
   std::vector<FireUnit> fire_units;
   std::vector<OriginArea> hostile_origin_areas;
+  // The chain of command and the airspace (validated with the command module's own checks).
+  std::vector<command::Role> roles;
+  std::vector<command::Delegation> delegations;
+  std::vector<command::ZoneParams> zones;
+  std::vector<command::WcsSetting> weapons_control;
+  command::Wcs default_wcs = command::Wcs::tight;
 };
 
 // Every problem found, each with file, line, column, key path and a message that says what
