@@ -62,6 +62,8 @@ Tracker::Impl::Impl(std::vector<SensorSite> s, const TrackerParams& p)
       sensor_state(sensors.size()) {
   JRADS_ASSERT(!sensors.empty());
   JRADS_ASSERT(params.slice_s > 0.0 && params.output_period_s >= params.slice_s);
+  JRADS_ASSERT(params.jpda_min_clutter_density > 0.0 && params.jpda_clutter_memory_s > 0.0);
+  JRADS_ASSERT(params.jpda_detection_probability > 0.0 && params.jpda_detection_probability < 1.0);
   slice_dt = SimTime::from_s(params.slice_s);
   output_dt = SimTime::from_s(params.output_period_s);
   JRADS_ASSERT(output_dt.ns() % slice_dt.ns() == 0);

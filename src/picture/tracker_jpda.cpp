@@ -18,6 +18,12 @@ using namespace detail;
 namespace {
 
 int clutter_cell(double range_m, double az_deg, double el_deg) noexcept {
+  // The readers reject non-finite numbers; a caller of Tracker::clutter_density might not.
+  if (!std::isfinite(range_m)) range_m = 0.0;
+  if (!std::isfinite(az_deg)) az_deg = 0.0;
+  if (!std::isfinite(el_deg)) el_deg = 0.0;
+  range_m = std::clamp(range_m, 0.0, 1e9);
+  az_deg = std::clamp(az_deg, 0.0, 360.0);
   const int rb = std::clamp(static_cast<int>(range_m / kClutterRangeBin_m), 0, kClutterRangeBins - 1);
   const int ab = std::clamp(static_cast<int>(az_deg / (360.0 / kClutterAzBins)), 0, kClutterAzBins - 1);
   int eb = 0;
