@@ -124,11 +124,11 @@ const Keys waypoint_keys = {"lat_deg", "lon_deg", "alt_m", "agl_m", "speed_mps"}
 const Keys performance_keys = {"max_turn_rate_dps", "max_climb_mps", "max_accel_mps2"};
 const Keys transponder_keys = {"icao", "squawk", "mode3_on", "mode5_equipped", "mode5_on", "adsb_out", "nacp"};
 const Keys spoof_keys = {"icao", "squawk", "offset_east_m", "offset_north_m", "nacp"};
-// Fire units belong to a later issue: these keys are accepted now and their values ignored.
-const Keys fire_unit_reserved_keys = {"type",           "system",          "launchers",      "missiles",
-                                      "max_range_m",    "min_range_m",     "max_altitude_m", "min_altitude_m",
-                                      "reaction_time_s", "reload_time_s",  "pk",             "channels",
-                                      "sensor",         "notes"};
+const Keys fire_unit_keys = {"id", "party", "site", "type", "missiles", "channels", "min_range_m", "max_range_m",
+                            "min_altitude_m", "max_altitude_m", "interceptor_speed_mps", "reaction_time_s"};
+const Keys fire_unit_type_words = {"long_range", "medium_range", "short_range", "point_defence"};
+// Accepted and not read yet (engagement details of later work); any value.
+const Keys fire_unit_reserved_keys = {"system", "launchers", "reload_time_s", "pk", "sensor", "notes"};
 
 const Keys category_words = {"civil", "friend", "hostile"};
 const std::vector<world::Category> category_values = {world::Category::civil, world::Category::friendly,
@@ -1118,7 +1118,8 @@ void Walker::check_chain(const YAML::Node& roles_node) {
 
 void Walker::fire_units(const YAML::Node& n) {
   for_each_item(d_, n, "fire_units", "fire units", [&](const YAML::Node& item, const std::string& path, std::size_t) {
-    MapReader m(d_, item, path, concat({"id", "party", "site"}, fire_unit_reserved_keys), "a fire unit");
+    const std::size_t errors_before = d_.error_count();
+    MapReader m(d_, item, path, concat(fire_unit_keys, fire_unit_reserved_keys), "a fire unit");
     if (!m.is_map()) return;
     FireUnit f;
     f.id = read_defined_id(m, "fire unit");
@@ -1128,6 +1129,24 @@ void Walker::fire_units(const YAML::Node& n) {
     }
     if (m.require("site", "the id of a site")) {
       if (const auto* s = read_ref(m, "site", sites_, "site")) f.site = s_.sites[*s].id;
+    }
+    engage::FireUnitType type = engage::FireUnitType::medium_range;
+    m.choice("type", type, fire_unit_type_words,
+             {engage::FireUnitType::long_range, engage::FireUnitType::medium_range, engage::FireUnitType::short_range,
+              engage::FireUnitType::point_defence});
+    f.envelope = engage::notional_envelope(type);
+    m.integer("missiles", f.missiles, 0, 1000);
+    m.integer("channels", f.channels, 1, 100);
+    m.number("min_range_m", f.envelope.min_range_m, Range{0.0, 1.0e6});
+    m.number("max_range_m", f.envelope.max_range_m, Range{0.0, 1.0e6, true});
+    m.number("min_altitude_m", f.envelope.min_alt_m, Range{-1000.0, 100000.0});
+    m.number("max_altitude_m", f.envelope.max_alt_m, Range{-1000.0, 100000.0});
+    m.number("interceptor_speed_mps", f.envelope.interceptor_speed_mps, Range{0.0, 10000.0, true});
+    m.number("reaction_time_s", f.envelope.reaction_time_s, Range{0.0, 3600.0});
+    if (d_.error_count() == errors_before) {
+      if (const auto checked = engage::validate(f.envelope); !checked) {
+        d_.report(Errc::invalid_argument, item, path, checked.error().message);
+      }
     }
     s_.fire_units.push_back(std::move(f));
   });

@@ -767,7 +767,7 @@ TEST(Schema, DefendedAssetsAndFireUnits) {
   const auto out = parse_with_minimal(
       "sites:\n  - {id: S1, position: [45, 20]}\n"
       "defended_assets:\n  - {id: D1, site: S1, priority: 2}\n"
-      "fire_units:\n  - {id: FU1, party: A, site: S1, type: medium, missiles: 8, notes: [anything, {goes: here}]}\n");
+      "fire_units:\n  - {id: FU1, party: A, site: S1, type: short_range, missiles: 6, max_range_m: 10000, notes: [anything, {goes: here}]}\n");
   const Scenario& s = ok(out);
   ASSERT_EQ(s.world.defended_assets.size(), 1U);
   EXPECT_EQ(s.world.defended_assets[0].name, "D1");
@@ -776,6 +776,26 @@ TEST(Schema, DefendedAssetsAndFireUnits) {
   ASSERT_EQ(s.fire_units.size(), 1U);
   EXPECT_EQ(s.fire_units[0].site, "S1");
   EXPECT_EQ(s.fire_units[0].party, "A");
+  // The type's notional envelope, with the overrides given.
+  EXPECT_EQ(s.fire_units[0].envelope.type, engage::FireUnitType::short_range);
+  EXPECT_DOUBLE_EQ(s.fire_units[0].envelope.max_range_m, 10000.0);
+  EXPECT_DOUBLE_EQ(s.fire_units[0].envelope.min_range_m, engage::notional_envelope(engage::FireUnitType::short_range).min_range_m);
+  EXPECT_EQ(s.fire_units[0].missiles, 6);
+  EXPECT_EQ(s.fire_units[0].channels, 2);
+}
+
+TEST(Schema, BadFireUnitEnvelopesAreRejected) {
+  const std::string head = "sites:\n  - {id: S1, position: [45, 20]}\nfire_units:\n";
+  auto out = parse_with_minimal(head + "  - {id: FU1, party: A, site: S1, type: medium}\n");
+  expect_error(out, "fire_units[0].type", Errc::invalid_argument, 0, 0, "long_range, medium_range, short_range or point_defence");
+  out = parse_with_minimal(head + "  - {id: FU1, party: A, site: S1, type: short_range, min_range_m: 20000}\n");
+  expect_error(out, "fire_units[0]", Errc::invalid_argument, 0, 0, "0 <= min_range_m < max_range_m");
+  out = parse_with_minimal(head + "  - {id: FU1, party: A, site: S1, min_altitude_m: 9000, max_altitude_m: 8000}\n");
+  expect_error(out, "fire_units[0]", Errc::invalid_argument, 0, 0, "min_alt_m must be below max_alt_m");
+  out = parse_with_minimal(head + "  - {id: FU1, party: A, site: S1, interceptor_speed_mps: 0}\n");
+  expect_error(out, "fire_units[0].interceptor_speed_mps", Errc::invalid_argument, 0, 0, "");
+  out = parse_with_minimal(head + "  - {id: FU1, party: A, site: S1, missiles: -1}\n");
+  expect_error(out, "fire_units[0].missiles", Errc::invalid_argument, 0, 0, "");
 }
 
 TEST(Schema, FireUnitUnknownKeyAndPriorityRange) {

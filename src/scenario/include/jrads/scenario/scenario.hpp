@@ -11,6 +11,7 @@
 #include "jrads/command/airspace.hpp"
 #include "jrads/command/authority.hpp"
 #include "jrads/core/result.hpp"
+#include "jrads/engage/intercept.hpp"
 #include "jrads/sensors/sensor_params.hpp"
 #include "jrads/world/terrain.hpp"
 #include "jrads/world/world.hpp"
@@ -63,11 +64,16 @@ struct OriginArea {
   std::vector<world::LatLon> polygon;
 };
 
-// Reserved for the engagement issue: kept as parsed identity only.
+// A fire unit: notional envelope (the type's defaults, docs/ENGAGE.md, with any overrides),
+// interceptors and simultaneous engagements. The envelope's site position is set in the
+// region frame by whoever builds the engagement picture (the scenario has latitude/longitude).
 struct FireUnit {
   std::string id;
   std::string party;
   std::string site;
+  engage::FireUnitEnvelope envelope;
+  int missiles = 8;  // interceptors ready to fire
+  int channels = 2;  // simultaneous engagements
 };
 
 struct Scenario {
