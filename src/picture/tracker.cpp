@@ -54,7 +54,54 @@ constexpr double kSpoofRadarMemory_s = 30.0;
 // Duplicates are looked for within this distance: further apart, two tracks are two aircraft.
 constexpr double kMergeCell_m = 3000.0;
 
+// Union-find over reports and tracks of one sensor group.
+struct Clusters {
+  std::vector<int> parent;
+  explicit Clusters(int n) : parent(static_cast<std::size_t>(n)) { std::iota(parent.begin(), parent.end(), 0); }
+  int find(int a) {
+    while (parent[a] != a) {
+      parent[a] = parent[parent[a]];
+      a = parent[a];
+    }
+    return a;
+  }
+  void unite(int a, int b) {
+    a = find(a);
+    b = find(b);
+    if (a != b) parent[std::max(a, b)] = std::min(a, b);
+  }
+};
+
 }  // namespace
+
+GatedClusters detail::cluster_pairs(const std::vector<Pair>& pairs, int n) {
+  std::vector<int> track_slot;  // local index per distinct track
+  std::unordered_map<int, int> local;
+  for (const Pair& p : pairs) {
+    if (local.emplace(p.track, static_cast<int>(track_slot.size())).second) track_slot.push_back(p.track);
+  }
+  Clusters cl(n + static_cast<int>(track_slot.size()));
+  for (const Pair& p : pairs) cl.unite(p.report, n + local[p.track]);
+  GatedClusters out;
+  out.root.resize(static_cast<std::size_t>(n));
+  for (int j = 0; j < n; ++j) out.root[j] = cl.find(j);  // a report: roots are the lowest indices
+  out.pairs_at.resize(static_cast<std::size_t>(n));
+  for (int k = 0; k < static_cast<int>(pairs.size()); ++k) out.pairs_at[out.root[pairs[k].report]].push_back(k);
+  return out;
+}
+
+ClusterMembers detail::members_of(const std::vector<Pair>& pairs, std::span<const int> ks) {
+  ClusterMembers m;
+  for (int k : ks) {
+    m.reports.push_back(pairs[k].report);
+    m.tracks.push_back(pairs[k].track);
+  }
+  std::sort(m.reports.begin(), m.reports.end());
+  m.reports.erase(std::unique(m.reports.begin(), m.reports.end()), m.reports.end());
+  std::sort(m.tracks.begin(), m.tracks.end());
+  m.tracks.erase(std::unique(m.tracks.begin(), m.tracks.end()), m.tracks.end());
+  return m;
+}
 
 Tracker::Impl::Impl(std::vector<SensorSite> s, const TrackerParams& p)
     : sensors(std::move(s)), params(p),
@@ -447,21 +494,11 @@ void Tracker::Impl::associate(std::span<const int> group, std::vector<Update>& u
 void Tracker::Impl::solve_gnn(std::span<const int> group, const std::vector<Pair>& pairs, const std::vector<bool>& done,
                               std::vector<Update>& updates, std::vector<int>& unassigned) {
   const int n = static_cast<int>(group.size());
-  std::vector<int> track_slot;  // local index per distinct track
-  std::unordered_map<int, int> local;
-  for (const Pair& p : pairs) {
-    if (local.emplace(p.track, static_cast<int>(track_slot.size())).second) track_slot.push_back(p.track);
-  }
-  const int m = static_cast<int>(track_slot.size());
-  Clusters cl(n + m);
-  for (const Pair& p : pairs) cl.unite(p.report, n + local[p.track]);
-  std::vector<std::vector<int>> cluster_pairs(static_cast<std::size_t>(n + m));
-  for (int k = 0; k < static_cast<int>(pairs.size()); ++k) cluster_pairs[cl.find(pairs[k].report)].push_back(k);
-
+  const GatedClusters cl = cluster_pairs(pairs, n);
   for (int j = 0; j < n; ++j) {
     if (done[j]) continue;
-    if (cl.find(j) != j) continue;  // solved with its cluster's root
-    const auto& ks = cluster_pairs[j];
+    if (cl.root[j] != j) continue;  // solved with its cluster's root
+    const auto& ks = cl.pairs_at[j];
     if (ks.empty()) {
       if (slice[group[j]].kind != SensorKind::iff) unassigned.push_back(group[j]);
       continue;
@@ -474,15 +511,7 @@ void Tracker::Impl::solve_gnn(std::span<const int> group, const std::vector<Pair
 
 void Tracker::Impl::solve_cluster(std::span<const int> group, const std::vector<Pair>& pairs, const std::vector<int>& ks,
                                   std::vector<Update>& updates, std::vector<int>& unassigned) {
-  std::vector<int> reps, cols;
-  for (int k : ks) {
-    reps.push_back(pairs[k].report);
-    cols.push_back(pairs[k].track);
-  }
-  std::sort(reps.begin(), reps.end());
-  reps.erase(std::unique(reps.begin(), reps.end()), reps.end());
-  std::sort(cols.begin(), cols.end());
-  cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
+  const auto [reps, cols] = members_of(pairs, ks);
   if (reps.size() == 1 && cols.size() == 1) {
     updates.push_back({cols[0], group[reps[0]]});
     return;

@@ -215,28 +215,26 @@ class CellGrid {
 };
 
 // Union-find over reports and tracks of one sensor group, for gated clusters.
-struct Clusters {
-  std::vector<int> parent;
-  explicit Clusters(int n) : parent(static_cast<std::size_t>(n)) { std::iota(parent.begin(), parent.end(), 0); }
-  int find(int a) {
-    while (parent[a] != a) {
-      parent[a] = parent[parent[a]];
-      a = parent[a];
-    }
-    return a;
-  }
-  void unite(int a, int b) {
-    a = find(a);
-    b = find(b);
-    if (a != b) parent[std::max(a, b)] = std::min(a, b);
-  }
-};
-
 struct Pair {
   int report = 0;  // index into the group
   int track = 0;   // index into Impl::tracks
   double cost = 0.0;
 };
+
+// The gated pairs of one sensor group split into clusters (reports and tracks linked by
+// pairs; union-find): root[j] is the report standing for report j's cluster (the lowest
+// index, j itself when it has no pair), pairs_at[r] the pair indices of the cluster of root r.
+struct GatedClusters {
+  std::vector<int> root;
+  std::vector<std::vector<int>> pairs_at;
+};
+[[nodiscard]] GatedClusters cluster_pairs(const std::vector<Pair>& pairs, int n_reports);
+
+// A cluster's distinct reports (group indices) and tracks, each in increasing order.
+struct ClusterMembers {
+  std::vector<int> reports, tracks;
+};
+[[nodiscard]] ClusterMembers members_of(const std::vector<Pair>& pairs, std::span<const int> ks);
 
 // One update of a track: a single report (GNN), or the reports of one sensor weighted by their
 // association probabilities (JPDA: an index into the slice's PDA updates).

@@ -115,15 +115,7 @@ void Tracker::Impl::solve_jpda(std::span<const int> group, const std::vector<Mea
                                const std::vector<Pair>& pairs, std::vector<Update>& updates) {
   if (pairs.empty()) return;
   const int n = static_cast<int>(group.size());
-  std::vector<int> track_slot;
-  std::unordered_map<int, int> local;
-  for (const Pair& p : pairs) {
-    if (local.emplace(p.track, static_cast<int>(track_slot.size())).second) track_slot.push_back(p.track);
-  }
-  Clusters cl(n + static_cast<int>(track_slot.size()));
-  for (const Pair& p : pairs) cl.unite(p.report, n + local[p.track]);
-  std::vector<std::vector<int>> cluster_pairs(static_cast<std::size_t>(n));
-  for (int k = 0; k < static_cast<int>(pairs.size()); ++k) cluster_pairs[cl.find(pairs[k].report)].push_back(k);
+  const GatedClusters cl = cluster_pairs(pairs, n);
 
   JpdaParams jp;
   jp.gate_probability = gate_probability_3dof(params.gate_d2);
@@ -132,17 +124,11 @@ void Tracker::Impl::solve_jpda(std::span<const int> group, const std::vector<Mea
   jp.max_best_events = 200;
   jp.coalescence_avoidance = true;  // JPDA*: crossing tracks would otherwise merge onto one target
   for (int root = 0; root < n; ++root) {
-    const std::vector<int>& ks = cluster_pairs[root];
+    const std::vector<int>& ks = cl.pairs_at[root];
     if (ks.empty()) continue;
-    std::vector<int> reps, cols;
-    for (int k : ks) {
-      reps.push_back(pairs[k].report);
-      cols.push_back(pairs[k].track);
-    }
-    std::sort(reps.begin(), reps.end());
-    reps.erase(std::unique(reps.begin(), reps.end()), reps.end());
-    std::sort(cols.begin(), cols.end());
-    cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
+    const ClusterMembers members = members_of(pairs, ks);
+    const std::vector<int>& reps = members.reports;
+    const std::vector<int>& cols = members.tracks;
     const int nt = static_cast<int>(cols.size()), nr = static_cast<int>(reps.size());
     auto col_of = [&](int track) { return static_cast<int>(std::lower_bound(cols.begin(), cols.end(), track) - cols.begin()); };
     auto rep_of = [&](int report) { return static_cast<int>(std::lower_bound(reps.begin(), reps.end(), report) - reps.begin()); };
