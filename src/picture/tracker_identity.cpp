@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "jrads/core/assignment.hpp"
+#include "jrads/core/polygon.hpp"
 #include "jrads/core/result.hpp"
 #include "jrads/core/units.hpp"
 #include "tracker_impl.hpp"
@@ -20,18 +21,14 @@ namespace {
 constexpr double kIffClearMargin = 8.0;     // -2 ln(likelihood ratio) a reply's best track must win by
 constexpr double kProfileMaxSigmaVel_mps = 60.0;  // speed-based profiles need a horizontal velocity this good
 
-// Even-odd test of a point in a polygon with straight edges in latitude and longitude (as a
-// scenario draws a border along a parallel); the antimeridian is not handled.
-bool inside_latlon_polygon(const std::vector<Geodetic>& poly, const Geodetic& p) noexcept {
-  bool inside = false;
-  for (std::size_t i = 0, j = poly.size() - 1; i < poly.size(); j = i++) {
-    const Geodetic& a = poly[i];
-    const Geodetic& b = poly[j];
-    if ((a.lat_deg > p.lat_deg) == (b.lat_deg > p.lat_deg)) continue;
-    const double lon_at = a.lon_deg + (p.lat_deg - a.lat_deg) / (b.lat_deg - a.lat_deg) * (b.lon_deg - a.lon_deg);
-    if (p.lon_deg < lon_at) inside = !inside;
-  }
-  return inside;
+// Whether a point is inside a polygon with straight edges in latitude and longitude (as a
+// scenario draws a border along a parallel): core's planar test on (lon, lat) as (x, y); a
+// point exactly on the border is not inside. The antimeridian is not handled.
+bool inside_latlon_polygon(const std::vector<Geodetic>& poly, const Geodetic& p) {
+  std::vector<Point2> ring;
+  ring.reserve(poly.size());
+  for (const Geodetic& v : poly) ring.push_back({v.lon_deg, v.lat_deg});
+  return locate_point(ring, {p.lon_deg, p.lat_deg}, 0.0) == PointLocation::inside;
 }
 
 }  // namespace
