@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "jrads/command/agreement.hpp"
 #include "jrads/core/geodesy.hpp"
 #include "jrads/core/units.hpp"
 #include "jrads/scenario/kind_defaults.hpp"
@@ -1515,23 +1516,8 @@ void Walker::platform(const YAML::Node& n, const std::string& path, const RaidCo
 
 }  // namespace
 
-bool is_calendar_date(std::string_view t) noexcept {
-  if (t.size() != 10 || t[4] != '-' || t[7] != '-') return false;
-  for (const std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (t[i] < '0' || t[i] > '9') return false;
-  }
-  const auto num = [&](std::size_t pos, std::size_t len) {
-    int v = 0;
-    for (std::size_t i = pos; i < pos + len; ++i) v = v * 10 + (t[i] - '0');
-    return v;
-  };
-  const int y = num(0, 4), mo = num(5, 2), d = num(8, 2);
-  if (y < 1900 || y > 2199 || mo < 1 || mo > 12 || d < 1) return false;
-  static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  const int max_day = days[mo - 1] + ((mo == 2 && leap) ? 1 : 0);
-  return d <= max_day;
-}
+// The command module owns the calendar (the agreement's state is computed from these dates).
+bool is_calendar_date(std::string_view t) { return command::parse_date(t).has_value(); }
 
 Scenario read_scenario(Diagnostics& d, const YAML::Node& root, const std::string& base_dir) {
   return Walker(d, base_dir).run(root);

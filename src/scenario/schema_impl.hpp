@@ -15,6 +15,6 @@ namespace jrads::scenario::detail {
 [[nodiscard]] Scenario read_scenario(Diagnostics& d, const YAML::Node& root, const std::string& base_dir);
 
 // "YYYY-MM-DD" naming a real calendar day in 1900..2199.
-[[nodiscard]] bool is_calendar_date(std::string_view text) noexcept;
+[[nodiscard]] bool is_calendar_date(std::string_view text);
 
 }  // namespace jrads::scenario::detail
