@@ -32,6 +32,14 @@ constexpr double kBoundaryTolerance_m = 0.5;  // within this of an edge is on it
 
 int strictness(Wcs w) noexcept { return w == Wcs::free ? 0 : w == Wcs::tight ? 1 : 2; }
 bool is_restriction(ZoneKind k) noexcept { return k != ZoneKind::missile_engagement_zone; }
+// Where a point lies horizontally: a corridor holds every point within its half width (its
+// edge included, a corridor being a restriction), a polygon says inside, outside or on the edge.
+PointLocation horizontal_location(const Zone& z, Point2 p) noexcept {
+  if (z.kind == ZoneKind::safe_corridor) {
+    return distance_to_polyline(z.centreline, p) <= z.half_width_m ? PointLocation::inside : PointLocation::outside;
+  }
+  return locate_point(z.polygon, p, kBoundaryTolerance_m);
+}
 }  // namespace
 
 Point2 Airspace::plane_from_geodetic(const Geodetic& g) const noexcept {
@@ -89,10 +97,7 @@ bool Airspace::contains(const Zone& z, Point2 p, double alt_m) const noexcept {
   if (restriction ? (alt_m < z.min_alt_m || alt_m > z.max_alt_m) : (alt_m <= z.min_alt_m || alt_m >= z.max_alt_m)) {
     return false;
   }
-  if (z.kind == ZoneKind::safe_corridor) {
-    return distance_to_polyline(z.centreline, p) <= z.half_width_m;  // a corridor is a restriction
-  }
-  const PointLocation where = locate_point(z.polygon, p, kBoundaryTolerance_m);
+  const PointLocation where = horizontal_location(z, p);
   return where == PointLocation::inside || (restriction && where == PointLocation::on_boundary);
 }
 
@@ -118,10 +123,7 @@ Airspace::WcsAt Airspace::wcs_at(const std::string& party, Point2 p, double alt_
       const Zone* z = zone(w.zone);
       // A zone's status applies inside it; on its edge it applies when that is the safer.
       if (z == nullptr) continue;
-      const PointLocation where = z->kind == ZoneKind::safe_corridor
-                                      ? (distance_to_polyline(z->centreline, p) <= z->half_width_m ? PointLocation::inside
-                                                                                                   : PointLocation::outside)
-                                      : locate_point(z->polygon, p, kBoundaryTolerance_m);
+      const PointLocation where = horizontal_location(*z, p);
       const bool in_band = alt_m >= z->min_alt_m && alt_m <= z->max_alt_m;
       const bool applies = in_band && (where == PointLocation::inside ||
                                        (where == PointLocation::on_boundary && strictness(w.wcs) > strictness(out.wcs)));

@@ -26,6 +26,15 @@ std::vector<std::string> zones_of(const Airspace& a, ZoneKind kind, const Positi
   return out;
 }
 
+// Ids of the zones of a kind that hold the target or the intercept point, each once.
+std::vector<std::string> zones_of_either(const Airspace& a, ZoneKind kind, const RoeCase& c) {
+  std::vector<std::string> hit = zones_of(a, kind, c.target);
+  for (const std::string& z : zones_of(a, kind, c.intercept)) {
+    if (std::find(hit.begin(), hit.end(), z) == hit.end()) hit.push_back(z);
+  }
+  return hit;
+}
+
 }  // namespace
 
 RoeDecision check_roe(const RoeCase& c, const Airspace& a) {
@@ -52,19 +61,13 @@ RoeDecision check_roe(const RoeCase& c, const Airspace& a) {
     d.rules.push_back(std::move(r));
   }
   {
-    std::vector<std::string> hit = zones_of(a, ZoneKind::no_fire_area, c.target);
-    for (const std::string& z : zones_of(a, ZoneKind::no_fire_area, c.intercept)) {
-      if (std::find(hit.begin(), hit.end(), z) == hit.end()) hit.push_back(z);
-    }
+    const std::vector<std::string> hit = zones_of_either(a, ZoneKind::no_fire_area, c);
     d.rules.push_back({"no_fire_area", hit.empty(),
                        hit.empty() ? "target and intercept point outside every no-fire area"
                                    : "target or intercept point in no-fire area " + join_ids(hit)});
   }
   {
-    std::vector<std::string> hit = zones_of(a, ZoneKind::safe_corridor, c.target);
-    for (const std::string& z : zones_of(a, ZoneKind::safe_corridor, c.intercept)) {
-      if (std::find(hit.begin(), hit.end(), z) == hit.end()) hit.push_back(z);
-    }
+    const std::vector<std::string> hit = zones_of_either(a, ZoneKind::safe_corridor, c);
     d.rules.push_back({"safe_corridor", hit.empty(),
                        hit.empty() ? "target and intercept point outside every safe corridor"
                                    : "target or intercept point in safe corridor " + join_ids(hit)});
