@@ -16,6 +16,7 @@
 
 #include "jrads/core/rng.hpp"
 #include "jrads/engage/wta.hpp"
+#include "engage/random_wta.hpp"
 
 namespace {
 
@@ -60,16 +61,7 @@ WtaProblem sparse_instance(int units, int targets, std::uint64_t seed) {
 // Every pair feasible, p uniform in [0.2, 0.9]; rounds 2-4, 2 channels.
 WtaProblem dense_instance(int units, int targets, std::uint64_t seed) {
   jrads::RngStream rng = jrads::Rng(seed).stream("bench/engage/wta/dense");
-  WtaProblem pb;
-  pb.n_units = units;
-  pb.n_targets = targets;
-  for (int j = 0; j < targets; ++j) pb.value.push_back(rng.uniform(1.0, 10.0));
-  for (int k = 0; k < units * targets; ++k) pb.p_kill.push_back(rng.uniform(0.2, 0.9));
-  for (int i = 0; i < units; ++i) {
-    pb.rounds.push_back(2 + static_cast<int>(rng.below(3)));
-    pb.channels.push_back(2);
-  }
-  return pb;
+  return jrads::engage::test::dense_problem(rng, units, targets, 2, 4, 2);
 }
 
 std::vector<WtaProblem> instances(bool dense, int units, int targets, int count) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "jrads/core/rng.hpp"
+#include "engage/random_wta.hpp"
 
 namespace jrads::engage {
 namespace {
@@ -124,20 +125,7 @@ WtaProblem random_problem(RngStream& rng, int max_units, int max_targets, int ma
   return pb;
 }
 
-// Dense random instance with every pair feasible (harder for the exact search).
-WtaProblem dense_problem(RngStream& rng, int units, int targets, int min_rounds, int max_rounds, int channels) {
-  WtaProblem pb;
-  pb.n_units = units;
-  pb.n_targets = targets;
-  for (int j = 0; j < targets; ++j) pb.value.push_back(rng.uniform(1.0, 10.0));
-  for (int k = 0; k < units * targets; ++k) pb.p_kill.push_back(rng.uniform(0.2, 0.9));
-  for (int i = 0; i < units; ++i) {
-    pb.rounds.push_back(min_rounds +
-                        static_cast<int>(rng.below(static_cast<std::uint64_t>(max_rounds - min_rounds + 1))));
-    pb.channels.push_back(channels);
-  }
-  return pb;
-}
+using test::dense_problem;
 
 bool near(double a, double b, double tol = 1e-9) { return std::abs(a - b) <= tol * std::max(1.0, std::abs(b)); }
 
