@@ -209,7 +209,7 @@ double Tracker::Impl::track_score(const Track& t, SimTime now) const {
 }
 
 bool Tracker::Impl::score_confirms(const Track& t, SimTime now) const {
-  return params.association != Association::jpda || track_score(t, now) >= params.jpda_confirm_score;
+  return track_score(t, now) >= params.jpda_confirm_score;
 }
 
 }  // namespace jrads::picture
