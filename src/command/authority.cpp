@@ -15,17 +15,6 @@ const char* to_string(RoleKind k) noexcept {
   return "?";
 }
 
-const char* to_string(ThreatClass c) noexcept {
-  switch (c) {
-    case ThreatClass::any: return "any";
-    case ThreatClass::aircraft: return "aircraft";
-    case ThreatClass::cruise_missile: return "cruise_missile";
-    case ThreatClass::drone: return "drone";
-    case ThreatClass::ballistic_missile: return "ballistic_missile";
-  }
-  return "?";
-}
-
 const char* to_string(Action a) noexcept {
   switch (a) {
     case Action::propose_assignment: return "propose_assignment";

@@ -19,6 +19,7 @@
 #include "jrads/command/agreement.hpp"
 #include "jrads/core/result.hpp"
 #include "jrads/core/sim_time.hpp"
+#include "jrads/engage/threat_class.hpp"
 
 namespace jrads::command {
 
@@ -42,8 +43,8 @@ struct FireUnitRef {
   std::string party;
 };
 
-enum class ThreatClass : std::uint8_t { any, aircraft, cruise_missile, drone, ballistic_missile };
-[[nodiscard]] const char* to_string(ThreatClass c) noexcept;
+// The threat classes of delegations (engage/threat_class.hpp).
+using engage::ThreatClass;
 
 // A unit's commander (or its party's chain head) lets the coordinator order the unit, within
 // a zone, a time window [from, until) and for one threat class (any: all of them).
