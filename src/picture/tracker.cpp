@@ -832,6 +832,13 @@ std::size_t Tracker::live_tracks() const noexcept {
       std::count_if(impl_->tracks.begin(), impl_->tracks.end(), [](const Track& t) { return !t.dead; }));
 }
 const CommonFrame& Tracker::frame() const noexcept { return impl_->frame; }
+const EvidenceRecord* Tracker::evidence(std::uint32_t track_number) const noexcept {
+  if (track_number == 0) return nullptr;  // tentative tracks have no number yet
+  for (const Track& t : impl_->tracks) {
+    if (!t.dead && t.number == track_number) return &t.evidence;
+  }
+  return nullptr;
+}
 Tracker::Bias Tracker::radar_bias(std::uint32_t sensor) const {
   return sensor < impl_->sensor_state.size() ? impl_->sensor_state[sensor].bias : Bias{};
 }

@@ -233,6 +233,39 @@ TEST(Tracker, RadarAndAdsbOfOneAircraftGiveOneTrack) {
   EXPECT_LT(nearest(s, frame, *late).distance_m, 60.0);
 }
 
+// The civil interlock reads a track's evidence through the tracker: the ADS-B address the
+// track has fused is there while the track lives, and nothing is returned for other numbers.
+TEST(Tracker, EvidenceOfALiveTrackIsReadByItsNumber) {
+  Scene s = two_radars();
+  Target tg;
+  tg.pos0 = {-50000.0, 20000.0, 10000.0};
+  tg.vel = {200.0, -60.0, 0.0};
+  tg.t_end_s = 300.0;
+  tg.adsb = true;
+  tg.icao = 0x4CA123;
+  s.targets = {tg};
+  const CommonFrame frame(CommonFrame::centroid_of(s.sensors), s.sensors);
+  Tracker t(s.sensors, TrackerParams{});
+  std::uint32_t number = 0;
+  for (const Report& r : synth::generate(s, frame, 600.0, 3)) {
+    t.add(r);
+    for (const TrackRow& row : t.take_rows()) {
+      if (row.time.s() < 200.0) number = row.track_number;
+    }
+    if (r.time.s() > 200.0 && r.time.s() < 201.0 && number != 0) {
+      const EvidenceRecord* e = t.evidence(number);
+      ASSERT_NE(e, nullptr);
+      EXPECT_GT(e->count(EvidenceKind::adsb), 0);
+      EXPECT_EQ(e->last_value(EvidenceKind::adsb), 0x4CA123U);
+    }
+  }
+  ASSERT_NE(number, 0U);
+  EXPECT_EQ(t.evidence(number + 1000), nullptr);
+  EXPECT_EQ(t.evidence(0), nullptr);
+  t.finish();
+  EXPECT_EQ(t.evidence(number), nullptr) << "the track has been deleted long after its aircraft left";
+}
+
 TEST(Tracker, OutOfSequenceReportsGiveTheInOrderResult) {
   Scene s = two_radars();
   Target a, b;

@@ -163,6 +163,9 @@ class Tracker {
   [[nodiscard]] const TrackerStats& stats() const noexcept;
   [[nodiscard]] std::size_t live_tracks() const noexcept;
   [[nodiscard]] const CommonFrame& frame() const noexcept;
+  // The evidence a live confirmed or coasting track has gathered (the civil interlock reads
+  // it), or null when no live track has that number. Valid until the next add() or finish().
+  [[nodiscard]] const EvidenceRecord* evidence(std::uint32_t track_number) const noexcept;
   // The registration bias currently estimated for a radar (0 when none has been detected).
   struct Bias {
     bool detected = false;
