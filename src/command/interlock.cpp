@@ -45,6 +45,7 @@ InterlockDecision civil_interlock(const TrackFacts& t, const Airspace& airspace,
     case Identity::friend_:
     case Identity::assumed_friend:
       d.reasons.push_back(track_name(t) + " is identified " + picture::to_string(t.identity));
+      d.rules.emplace_back("identity");
       break;
     default: break;
   }
@@ -63,6 +64,7 @@ InterlockDecision civil_interlock(const TrackFacts& t, const Airspace& airspace,
       if (age_s <= p.civil_evidence_window_s) {
         d.reasons.push_back(track_name(t) + " had " + c.what + " " + seconds(std::max(age_s, 0.0)) + " ago (window " +
                             seconds(p.civil_evidence_window_s) + ")");
+        d.rules.emplace_back("civil_evidence");
       }
     }
   }
@@ -70,6 +72,7 @@ InterlockDecision civil_interlock(const TrackFacts& t, const Airspace& airspace,
     for (const Zone* z : airspace.zones_at(t.pos, t.alt_m)) {
       if (z->kind != ZoneKind::safe_corridor) continue;
       d.reasons.push_back(track_name(t) + " flies an airliner-like profile in safe corridor " + z->id);
+      d.rules.emplace_back("corridor_airliner");
     }
   }
   d.refused = !d.reasons.empty();

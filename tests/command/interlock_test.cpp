@@ -127,6 +127,7 @@ TEST(CivilInterlock, EveryReasonIsGiven) {
   EXPECT_EQ(d.reasons[1], "track 3 had a Mode 3/A reply 40 s ago (window 900 s)");
   EXPECT_EQ(d.reasons[2], "track 3 had ADS-B 50 s ago (window 900 s)");
   EXPECT_EQ(d.reasons[3], "track 3 flies an airliner-like profile in safe corridor AW-1");
+  EXPECT_EQ(d.rules, (std::vector<std::string>{"identity", "civil_evidence", "civil_evidence", "corridor_airliner"}));
 }
 
 TEST(CivilInterlock, ItCannotBeSwitchedOff) {
