@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <string>
 #include <tuple>
+#include <utility>
 
 #include "jrads/sensors/adsb.hpp"
 #include "jrads/sensors/radar.hpp"
@@ -267,6 +269,72 @@ TEST(SensorSuite, ACellAcrossTheStartAzimuthIsOneReportWhateverTheWindows) {
         EXPECT_LT(out[j].time, t1) << t;
       }
     }
+  }
+}
+
+// A civil airliner with Mode 3/A and ADS-B out, flying east at 8 km from (lat, 19.8) in the
+// real (integrated) world.
+world::PlatformParams airliner(const std::string& id, double lat, std::uint32_t icao, std::uint16_t squawk) {
+  world::PlatformParams p;
+  p.id = id;
+  p.category = world::Category::civil;
+  p.rcs_dbsm = 20.0;
+  p.swerling = 0;
+  p.transponder.icao = icao;
+  p.transponder.squawk = squawk;
+  p.transponder.adsb_out = true;
+  world::Waypoint a, b;
+  a.lat_deg = b.lat_deg = lat;
+  a.lon_deg = 19.8;
+  b.lon_deg = 21.0;
+  a.alt_m = b.alt_m = 8000.0;
+  a.speed_mps = b.speed_mps = 200.0;
+  p.route = {a, b};
+  return p;
+}
+
+TEST(SensorSuite, ADestroyedPlatformIsNoLongerSeen) {
+  world::WorldParams params;
+  params.duration_s = 60.0;
+  params.platforms = {airliner("SHOT", 45.3, 0x400100, 1200), airliner("SAFE", 44.7, 0x400200, 1300),
+                      airliner("LATE", 44.85, 0x400300, 1400)};
+  world::World world(params, world::ElevationGrid::constant(0.0));
+  SensorSuite suite(basic(), AdsbBroadcastParams{}, world.terrain(), Rng(3));
+  // SHOT is destroyed ahead of time (at now() = 20 s, for 30 s). LATE is destroyed in the past
+  // of now() (at 45 s, for 41 s), inside the window about to be observed; it flies south of the
+  // sensors, so the radar and IFF beams sweep it after 41 s in that window.
+  const SimTime td_shot = SimTime::from_s(30.0), td_late = SimTime::from_s(41.0);
+  const double window_s = 5.0;
+  const double keep_s = window_s + suite.max_history_s() + 2.0;
+  std::vector<Detection> out;
+  for (double t = 0.0; t < 60.0 - 1e-9; t += window_s) {
+    const SimTime t0 = SimTime::from_s(t), t1 = SimTime::from_s(t + window_s);
+    world.advance_to(t1, keep_s);
+    if (t1 == SimTime::from_s(20.0)) world.destroy(PlatformIndex(0), td_shot);
+    if (t1 == SimTime::from_s(45.0)) world.destroy(PlatformIndex(2), td_late);
+    suite.observe(t0, t1, world, out);
+  }
+  // [platform, sensor type]: reports before the platform's destruction, reports at or after it.
+  std::map<std::pair<int, SensorType>, std::pair<int, int>> n;
+  std::map<SensorType, int> safe_late;  // SAFE's reports from LATE's destruction on
+  for (const Detection& d : out) {
+    if (d.truth_index < 0) continue;  // clutter
+    if (d.truth_index == 1 && d.time >= td_late) ++safe_late[d.type];
+    // The destruction times as set, not as the world reports them.
+    const std::optional<SimTime> td =
+        d.truth_index == 0 ? std::optional(td_shot) : (d.truth_index == 2 ? std::optional(td_late) : std::nullopt);
+    auto& [before, after] = n[{d.truth_index, d.type}];
+    ++(!td || d.time < *td ? before : after);
+  }
+  EXPECT_EQ(world.destroyed_at(PlatformIndex(0)), td_shot);
+  EXPECT_EQ(world.destroyed_at(PlatformIndex(2)), td_late);
+  for (const SensorType type : {SensorType::radar, SensorType::iff, SensorType::adsb}) {
+    for (const int shot : {0, 2}) {
+      const std::pair<int, int> counts = n[std::pair(shot, type)];
+      EXPECT_GT(counts.first, 0) << shot << " " << to_string(type);   // seen while it flew
+      EXPECT_EQ(counts.second, 0) << shot << " " << to_string(type);  // and never after
+    }
+    EXPECT_GT(safe_late[type], 0) << to_string(type);  // the sensors themselves work on
   }
 }
 

@@ -400,5 +400,128 @@ TEST(World, TruthDoesNotDependOnWindowLength) {
   }
 }
 
+// Two airliners from t = 0, the first north of the second; both fly east for about 7 minutes.
+WorldParams two_airliners(double duration_s) {
+  PlatformParams a = airliner({wp(45.2, 20, 8000, 200), wp(45.2, 21, 8000, 200)});
+  PlatformParams b = airliner({wp(45.0, 20, 8000, 200), wp(45.0, 21, 8000, 200)});
+  b.id = "A2";
+  WorldParams params;
+  params.duration_s = duration_s;
+  params.platforms = {a, b};
+  return params;
+}
+
+TEST(World, DestroyedPlatformVanishesFromItsDestructionTime) {
+  const PlatformIndex p0(0), p1(1);
+  const SimTime ns = SimTime::from_ns(1);
+  World world(two_airliners(120), ElevationGrid::constant(0));
+  world.advance_to(SimTime::from_s(60), 100);
+  EXPECT_FALSE(world.destroyed_at(p0));
+  EXPECT_FALSE(world.destroyed_at(p1));
+
+  // In the past of now(), between two truth samples.
+  const SimTime td = SimTime::from_s(30.5);
+  world.destroy(p0, td);
+  ASSERT_TRUE(world.destroyed_at(p0));
+  EXPECT_EQ(*world.destroyed_at(p0), td);
+  EXPECT_FALSE(world.destroyed_at(p1));
+  // state_at: there before, gone at and after.
+  EXPECT_TRUE(world.state_at(p0, SimTime::from_s(30)));
+  ASSERT_TRUE(world.state_at(p0, td - ns));
+  EXPECT_EQ(world.state_at(p0, td - ns)->time, td - ns);
+  EXPECT_FALSE(world.state_at(p0, td));
+  EXPECT_FALSE(world.state_at(p0, SimTime::from_s(31)));
+  EXPECT_FALSE(world.state_at(p0, SimTime::from_s(60)));
+  EXPECT_TRUE(world.state_at(p1, SimTime::from_s(31)));  // the other one flies on
+  // alive_during: intervals reaching back before td are alive, those from td on are not.
+  EXPECT_TRUE(world.alive_during(p0, SimTime::from_s(0), SimTime::from_s(10)));
+  EXPECT_TRUE(world.alive_during(p0, SimTime::from_s(20), SimTime::from_s(50)));
+  EXPECT_TRUE(world.alive_during(p0, td - ns, td - ns));
+  EXPECT_TRUE(world.alive_during(p0, td - ns, SimTime::from_s(1e6)));
+  EXPECT_FALSE(world.alive_during(p0, td, td));
+  EXPECT_FALSE(world.alive_during(p0, td, SimTime::from_s(50)));
+  EXPECT_FALSE(world.alive_during(p0, SimTime::from_s(31), SimTime::from_s(1e6)));
+  EXPECT_TRUE(world.alive_during(p1, td, SimTime::from_s(50)));
+  // samples_at leaves it out from td on.
+  const auto before = world.samples_at(SimTime::from_s(30));
+  ASSERT_EQ(before.size(), 2U);
+  EXPECT_EQ(before[0].first, p0);
+  for (const double t_s : {31.0, 45.0, 60.0}) {
+    const auto after = world.samples_at(SimTime::from_s(t_s));
+    ASSERT_EQ(after.size(), 1U) << t_s;
+    EXPECT_EQ(after[0].first, p1) << t_s;
+  }
+
+  // In the future of now(), on a truth sample.
+  const SimTime td1 = SimTime::from_s(90);
+  world.destroy(p1, td1);
+  EXPECT_EQ(world.destroyed_at(p1), td1);
+  world.advance_to(SimTime::from_s(120), 100);
+  EXPECT_TRUE(world.state_at(p1, SimTime::from_s(89.5)));
+  EXPECT_TRUE(world.state_at(p1, td1 - ns));
+  EXPECT_FALSE(world.state_at(p1, td1));
+  EXPECT_FALSE(world.state_at(p1, SimTime::from_s(119)));
+  EXPECT_TRUE(world.alive_during(p1, SimTime::from_s(89), SimTime::from_s(200)));
+  EXPECT_FALSE(world.alive_during(p1, td1, SimTime::from_s(200)));
+  EXPECT_EQ(world.samples_at(SimTime::from_s(89)).size(), 1U);
+  EXPECT_TRUE(world.samples_at(td1).empty());
+  EXPECT_TRUE(world.samples_at(SimTime::from_s(100)).empty());
+}
+
+TEST(World, DestroyingBeforeTheStartMeansNeverThere) {
+  PlatformParams p = airliner({wp(45, 20, 8000, 200), wp(45.5, 20.4, 8000, 200)}, 12.3);
+  WorldParams params;
+  params.duration_s = 60;
+  params.platforms = {p};
+  World world(params, ElevationGrid::constant(0));
+  world.destroy(PlatformIndex(0), SimTime::from_s(12.0));
+  world.advance_to(SimTime::from_s(60), 100);
+  EXPECT_FALSE(world.alive_during(PlatformIndex(0), SimTime::from_s(0), SimTime::from_s(60)));
+  EXPECT_FALSE(world.state_at(PlatformIndex(0), SimTime::from_s(13)));
+  EXPECT_TRUE(world.samples_at(SimTime::from_s(13)).empty());
+}
+
+TEST(World, DestroyingAgainKeepsTheEarlierTime) {
+  const PlatformIndex p0(0);
+  World world(two_airliners(120), ElevationGrid::constant(0));
+  world.advance_to(SimTime::from_s(60), 100);
+  world.destroy(p0, SimTime::from_s(40));
+  world.destroy(p0, SimTime::from_s(50));  // later: ignored
+  EXPECT_EQ(world.destroyed_at(p0), SimTime::from_s(40));
+  EXPECT_FALSE(world.state_at(p0, SimTime::from_s(45)));
+  EXPECT_FALSE(world.alive_during(p0, SimTime::from_s(40), SimTime::from_s(60)));
+  world.destroy(p0, SimTime::from_s(20));  // earlier: taken
+  EXPECT_EQ(world.destroyed_at(p0), SimTime::from_s(20));
+  EXPECT_FALSE(world.state_at(p0, SimTime::from_s(30)));
+  EXPECT_TRUE(world.state_at(p0, SimTime::from_s(19.5)));
+  EXPECT_FALSE(world.alive_during(p0, SimTime::from_s(20), SimTime::from_s(60)));
+  EXPECT_TRUE(world.alive_during(p0, SimTime::from_s(19), SimTime::from_s(60)));
+}
+
+TEST(World, TruthBeforeADestructionIsUnchanged) {
+  // Destroyed ahead of time, the platform is integrated only up to its destruction; its states
+  // before it, interpolated ones just before included, are those of the undestroyed world.
+  const PlatformIndex p0(0);
+  World plain(two_airliners(80), ElevationGrid::constant(0));
+  World shot(two_airliners(80), ElevationGrid::constant(0));
+  const SimTime td = SimTime::from_s(30.5);
+  shot.destroy(p0, td);
+  for (double t = 10; t <= 80; t += 10) {
+    plain.advance_to(SimTime::from_s(t), 100);
+    shot.advance_to(SimTime::from_s(t), 100);
+  }
+  for (SimTime t; t < td; t += SimTime::from_s(0.1)) {
+    const auto a = plain.state_at(p0, t), b = shot.state_at(p0, t);
+    ASSERT_TRUE(a && b) << t.s();
+    EXPECT_EQ(a->pos_ecef.vec(), b->pos_ecef.vec()) << t.s();
+    EXPECT_EQ(a->vel_ecef, b->vel_ecef) << t.s();
+  }
+  ASSERT_TRUE(shot.state_at(p0, td - SimTime::from_ns(1)));
+  EXPECT_EQ(plain.state_at(p0, td - SimTime::from_ns(1))->pos_ecef.vec(),
+            shot.state_at(p0, td - SimTime::from_ns(1))->pos_ecef.vec());
+  EXPECT_EQ(shot.state_at(PlatformIndex(1), SimTime::from_s(75))->pos_ecef.vec(),
+            plain.state_at(PlatformIndex(1), SimTime::from_s(75))->pos_ecef.vec());
+}
+
 }  // namespace
 }  // namespace jrads::world

@@ -71,6 +71,14 @@ class World final : public WorldView {
   [[nodiscard]] SimTime now() const noexcept { return now_; }
   [[nodiscard]] const WorldParams& params() const noexcept { return params_; }
 
+  // Ends the platform's existence at t (destroyed): from t on, state_at returns nothing,
+  // alive_during is false for intervals that start at or after t, samples_at leaves it out.
+  // Destroying an already destroyed platform keeps the earlier time. t may be in the past
+  // or future of now(); the platform is no longer integrated beyond it.
+  void destroy(PlatformIndex i, SimTime t);
+  // When the platform was destroyed, if it was.
+  [[nodiscard]] std::optional<SimTime> destroyed_at(PlatformIndex i) const noexcept;
+
   // The truth samples of every live platform at exactly t (a multiple of truth_step_s, within
   // the retained history), in platform order.
   [[nodiscard]] std::vector<std::pair<PlatformIndex, PlatformState>> samples_at(SimTime t) const;
@@ -87,6 +95,7 @@ class World final : public WorldView {
   WorldParams params_;
   ElevationGrid terrain_;
   std::vector<std::unique_ptr<Trajectory>> trajectories_;
+  std::vector<std::optional<SimTime>> destroyed_;  // [i]: platform i's destruction time, if any
   SimTime now_;
 };
 
