@@ -65,11 +65,9 @@ CsvOutput::~CsvOutput() {
   }
 }
 
-void CsvOutput::on_start(const std::vector<sensors::SensorInfo>& sensors, const world::World& world) {
-  std::string& s = sensors_->buf;
-  s += "sensor_id,party,type,lat_deg,lon_deg,alt_m\n";
+void append_sensors_csv(std::string& s, std::span<const sensors::SensorInfo> sensors) {
+  s += kSensorsHeader;
   for (const auto& info : sensors) {
-    sensor_ids_.push_back(info.id);
     s += info.id;
     s += ',';
     s += info.party;
@@ -83,15 +81,60 @@ void CsvOutput::on_start(const std::vector<sensors::SensorInfo>& sensors, const 
     append_double(s, info.antenna.alt_m);
     s += '\n';
   }
+}
+
+void append_detection_row(std::string& s, const sensors::Detection& d, std::span<const std::string> sensor_ids) {
+  append_time(s, d.time);
+  s += ',';
+  s += sensor_ids[d.sensor.value()];
+  s += ',';
+  s += to_string(d.type);
+  s += ',';
+  if (d.type != sensors::SensorType::adsb) {
+    for (const double v : {d.range_m, d.azimuth_deg, d.elevation_deg, d.sigma_range_m, d.sigma_azimuth_deg,
+                           d.sigma_elevation_deg}) {
+      append_double(s, v);
+      s += ',';
+    }
+    s += ",,,,";
+  } else {
+    s += ",,,,,,";
+    append_fixed(s, d.pos.lat_deg, 9);
+    s += ',';
+    append_fixed(s, d.pos.lon_deg, 9);
+    s += ',';
+    append_double(s, d.pos.alt_m);
+    s += ',';
+    append_double(s, d.sigma_pos_m);
+    s += ',';
+  }
+  // icao and squawk columns belong to ADS-B reports; an IFF Mode 3/A code goes in iff.
+  const bool adsb = d.type == sensors::SensorType::adsb;
+  if (adsb && d.has_icao) append_icao(s, d.icao);
+  s += ',';
+  if (adsb && d.has_squawk) append_squawk(s, d.squawk);
+  s += ',';
+  if (d.type == sensors::SensorType::iff) {
+    if (d.iff == sensors::IffReply::mode5_valid) {
+      s += "mode5_valid";
+    } else if (d.iff == sensors::IffReply::mode3) {
+      s += "mode3:";
+      append_squawk(s, d.squawk);
+    }
+  }
+  s += '\n';
+}
+
+void CsvOutput::on_start(const std::vector<sensors::SensorInfo>& sensors, const world::World& world) {
+  append_sensors_csv(sensors_->buf, sensors);
+  for (const auto& info : sensors) sensor_ids_.push_back(info.id);
   sensors_->close();
   for (const auto& p : world.params().platforms) {
     truth_ids_.push_back(p.id);
     truth_categories_.push_back(world::to_string(p.category));
   }
   truth_->buf += "time_s,truth_id,category,lat_deg,lon_deg,alt_m,ve_mps,vn_mps,vu_mps\n";
-  detections_->buf +=
-      "time_s,sensor_id,type,range_m,azimuth_deg,elevation_deg,sigma_range_m,sigma_azimuth_deg,"
-      "sigma_elevation_deg,lat_deg,lon_deg,alt_m,sigma_pos_m,icao,squawk,iff\n";
+  detections_->buf += kDetectionsHeader;
   detections_truth_->buf += "row,truth_id\n";
 }
 
@@ -122,45 +165,7 @@ void CsvOutput::on_detections(std::span<const sensors::Detection> detections) {
   std::string& s = detections_->buf;
   std::string& m = detections_truth_->buf;
   for (const auto& d : detections) {
-    append_time(s, d.time);
-    s += ',';
-    s += sensor_ids_[d.sensor.value()];
-    s += ',';
-    s += to_string(d.type);
-    s += ',';
-    if (d.type != sensors::SensorType::adsb) {
-      for (const double v : {d.range_m, d.azimuth_deg, d.elevation_deg, d.sigma_range_m, d.sigma_azimuth_deg,
-                             d.sigma_elevation_deg}) {
-        append_double(s, v);
-        s += ',';
-      }
-      s += ",,,,";
-    } else {
-      s += ",,,,,,";
-      append_fixed(s, d.pos.lat_deg, 9);
-      s += ',';
-      append_fixed(s, d.pos.lon_deg, 9);
-      s += ',';
-      append_double(s, d.pos.alt_m);
-      s += ',';
-      append_double(s, d.sigma_pos_m);
-      s += ',';
-    }
-    // icao and squawk columns belong to ADS-B reports; an IFF Mode 3/A code goes in iff.
-    const bool adsb = d.type == sensors::SensorType::adsb;
-    if (adsb && d.has_icao) append_icao(s, d.icao);
-    s += ',';
-    if (adsb && d.has_squawk) append_squawk(s, d.squawk);
-    s += ',';
-    if (d.type == sensors::SensorType::iff) {
-      if (d.iff == sensors::IffReply::mode5_valid) {
-        s += "mode5_valid";
-      } else if (d.iff == sensors::IffReply::mode3) {
-        s += "mode3:";
-        append_squawk(s, d.squawk);
-      }
-    }
-    s += '\n';
+    append_detection_row(s, d, sensor_ids_);
     ++detection_row_;
     m += std::to_string(detection_row_);
     m += ',';

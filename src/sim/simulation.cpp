@@ -32,6 +32,7 @@ void run_simulation(SimulationInput input, const SimulationOptions& options, std
     // History must reach back so a scan that began in the previous window can still be
     // evaluated at its own beam times.
     world.advance_to(t1, (t1 - t0).s() + history_s + 2.0 * truth_step_s);
+    if (options.before_observe) options.before_observe(t0, t1, world);
     for (; next_truth < t1; next_truth += truth_step) {
       const auto samples = world.samples_at(next_truth);
       for (SimulationSink* sink : sinks) sink->on_truth(next_truth, samples);
@@ -53,6 +54,7 @@ void run_simulation(SimulationInput input, const SimulationOptions& options, std
       for (SimulationSink* sink : sinks) sink->on_detections(ready);
       pending.erase(pending.begin(), cut);
     }
+    if (options.after_window) options.after_window(t1, world);
     if (options.progress) options.progress(t1.s() / duration_s);
     if (std::any_of(sinks.begin(), sinks.end(), [](const SimulationSink* sink) { return sink->failed(); })) break;
   }

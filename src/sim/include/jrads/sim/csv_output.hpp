@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "jrads/core/csv_format.hpp"
@@ -13,6 +14,16 @@
 #include "jrads/sim/simulation.hpp"
 
 namespace jrads::sim {
+
+inline constexpr const char* kSensorsHeader = "sensor_id,party,type,lat_deg,lon_deg,alt_m\n";
+inline constexpr const char* kDetectionsHeader =
+    "time_s,sensor_id,type,range_m,azimuth_deg,elevation_deg,sigma_range_m,sigma_azimuth_deg,"
+    "sigma_elevation_deg,lat_deg,lon_deg,alt_m,sigma_pos_m,icao,squawk,iff\n";
+// sensors.csv (header and rows) and one detections.csv row, as the files hold them: an
+// in-process picture parses these with the picture's own readers and so sees exactly what a
+// picture reading the files would.
+void append_sensors_csv(std::string& out, std::span<const sensors::SensorInfo> sensors);
+void append_detection_row(std::string& out, const sensors::Detection& d, std::span<const std::string> sensor_ids);
 
 class CsvOutput final : public SimulationSink {
  public:

@@ -43,6 +43,12 @@ struct SimulationOptions {
   double window_s = 60.0;  // processing chunk; does not change the output
   // Called after each window with the fraction of simulated time done (for progress bars).
   std::function<void(double)> progress;
+  // Hooks of a closed-loop run (`jrads run`). before_observe: after the world has advanced to
+  // the window's end [t0, t1), before the window's truth samples and observation, so that a
+  // platform destroyed here at a time within the window is neither sampled nor seen from then
+  // on. after_window: once the window's final reports have gone to the sinks.
+  std::function<void(SimTime t0, SimTime t1, world::World& world)> before_observe;
+  std::function<void(SimTime t1, const world::World& world)> after_window;
 };
 
 // Runs the whole scenario duration, or until a sink has failed, and feeds every sink.
