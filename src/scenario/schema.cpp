@@ -5,9 +5,11 @@
 #include <cstdio>
 #include <tuple>
 #include <filesystem>
+#include <functional>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
+#include <variant>
 
 #include "jrads/command/agreement.hpp"
 #include "jrads/core/geodesy.hpp"
@@ -51,7 +53,7 @@ constexpr std::size_t max_ridge_points = 256;
 const Keys top_keys = {"version", "name", "description", "seed", "duration_s", "truth_step_s", "date", "parties",
                        "agreement", "sites", "terrain", "adsb", "sensors", "defended_assets", "airways", "flights",
                        "platforms", "raids", "fire_units", "hostile_origin_areas", "roles", "delegations",
-                       "airspace"};
+                       "airspace", "engagement", "operators", "auto_engagements"};
 const Keys party_keys = {"id", "name", "role", "commander", "host"};
 const Keys agreement_keys = {"signature_date", "term_years", "automatic_renewal", "notice_months", "notices"};
 const Keys notice_keys = {"party", "date"};
@@ -109,6 +111,9 @@ const Keys airspace_keys = {"default_wcs", "zones", "weapons_control"};
 const Keys zone_keys = {"id", "kind", "polygon", "centreline", "airway", "half_width_m", "min_alt_m", "max_alt_m"};
 const Keys zone_kind_words = {"no_fire_area", "safe_corridor", "missile_engagement_zone", "fighter_engagement_zone",
                               "control_area"};
+const std::vector<command::ZoneKind> zone_kind_values = {
+    command::ZoneKind::no_fire_area, command::ZoneKind::safe_corridor, command::ZoneKind::missile_engagement_zone,
+    command::ZoneKind::fighter_engagement_zone, command::ZoneKind::control_area};
 const Keys wcs_keys = {"zone", "party", "status"};
 const Keys wcs_words = {"free", "tight", "hold"};
 const Keys flight_keys = {"id",          "callsign", "kind",   "airway",  "reverse",  "flight_level",
@@ -126,10 +131,19 @@ const Keys performance_keys = {"max_turn_rate_dps", "max_climb_mps", "max_accel_
 const Keys transponder_keys = {"icao", "squawk", "mode3_on", "mode5_equipped", "mode5_on", "adsb_out", "nacp"};
 const Keys spoof_keys = {"icao", "squawk", "offset_east_m", "offset_north_m", "nacp"};
 const Keys fire_unit_keys = {"id", "party", "site", "type", "missiles", "channels", "min_range_m", "max_range_m",
-                            "min_altitude_m", "max_altitude_m", "interceptor_speed_mps", "reaction_time_s"};
+                            "min_altitude_m", "max_altitude_m", "interceptor_speed_mps", "reaction_time_s",
+                            "mezs", "linked_sensors", "ready_from_s"};
 const Keys fire_unit_type_words = {"long_range", "medium_range", "short_range", "point_defence"};
 // Accepted and not read yet (engagement details of later work); any value.
-const Keys fire_unit_reserved_keys = {"system", "launchers", "reload_time_s", "pk", "sensor", "notes"};
+const Keys fire_unit_reserved_keys = {"system", "launchers", "reload_time_s", "pk", "notes"};
+const Keys engagement_keys = {"cycle_s", "shoot_look_shoot", "kill_assessment_s", "max_rounds_per_target"};
+const Keys operator_keys = {"role", "decision_delay_s", "delay_jitter_s", "policy"};
+const Keys policy_words = {"approve", "approve_hostile", "deny"};
+const Keys auto_engagement_keys = {"unit", "by", "zone", "threat", "from_s", "until_s"};
+// Never `any` or `aircraft`: manned aircraft and unspecified classes always need a human.
+const Keys auto_threat_words = {"cruise_missile", "drone", "ballistic_missile"};
+const Range operator_delay_range{0.0, 600.0};
+const Range window_range{0.0, max_duration_s};  // delegation and automatic engagement windows
 
 const Keys category_words = {"civil", "friend", "hostile"};
 const std::vector<world::Category> category_values = {world::Category::civil, world::Category::friendly,
@@ -205,6 +219,14 @@ class Walker {
   // Reads a reference under key to an entry of table; nullptr when absent or undefined.
   const std::size_t* read_ref(MapReader& m, std::string_view key, const std::unordered_map<std::string, std::size_t>& table,
                               std::string_view what);
+  const std::size_t* read_ref(const YAML::Node& v, const std::string& path,
+                              const std::unordered_map<std::string, std::size_t>& table, std::string_view what);
+  // Reads a sequence of references to entries of table, each listed once; returns the ids that
+  // resolve and that keep accepts (keep reports why it refuses one).
+  using Keep = std::function<bool(std::size_t index, const YAML::Node& item, const std::string& path)>;
+  std::vector<std::string> read_ref_list(const YAML::Node& n, const std::string& path,
+                                         const std::unordered_map<std::string, std::size_t>& table, std::string_view what,
+                                         std::string_view items, const Keep& keep);
 
   // --- shapes ---
   std::optional<LatLon> read_latlon(const YAML::Node& n, const std::string& path);
@@ -240,6 +262,14 @@ class Walker {
   void platforms(const YAML::Node& n);
   void raids(const YAML::Node& n);
   void fire_units(const YAML::Node& n);
+  void fire_unit_zones();  // the units' mezs, once the airspace is read
+  void engagement(const YAML::Node& n);
+  void operators(const YAML::Node& n);
+  void auto_engagements(const YAML::Node& n);
+  // Why role r may not delegate unit u's automatic engagement; empty when it may.
+  [[nodiscard]] std::string auto_engagement_refusal(const command::Role& r, const FireUnit& u) const;
+  // "MOR's air defence commander (MOR-ADC)": the head of a party's chain of command.
+  [[nodiscard]] std::string chain_head_text(const std::string& party) const;
 
   // --- platform parts ---
   struct RaidContext {
@@ -263,7 +293,14 @@ class Walker {
   bool duration_ok_ = false;
   std::unordered_map<std::string, Defined> ids_;
   std::unordered_set<std::string> bad_ids_;  // ids given but invalid: references to them are not reported again
-  std::unordered_map<std::string, std::size_t> parties_, sites_, airways_, units_, roles_, zones_;
+  std::unordered_map<std::string, std::size_t> parties_, sites_, sensors_, airways_, units_, roles_, zones_;
+  // A fire unit's mezs name zones, which are read after the fire units.
+  struct PendingRefs {
+    std::size_t unit;
+    YAML::Node node;
+    std::string path;
+  };
+  std::vector<PendingRefs> pending_mezs_;
   std::vector<std::vector<LatLon>> airway_points_;
   std::unordered_map<std::uint32_t, std::string> icao_users_;
 };
@@ -297,11 +334,16 @@ const std::size_t* Walker::read_ref(MapReader& m, std::string_view key,
                                     const std::unordered_map<std::string, std::size_t>& table, std::string_view what) {
   const YAML::Node* v = m.find(key);
   if (v == nullptr) return nullptr;
-  if (!v->IsScalar()) {
-    d_.report(Errc::invalid_argument, *v, m.path(key), "expected the id of a " + std::string(what) + ", got " + describe(*v));
+  return read_ref(*v, m.path(key), table, what);
+}
+
+const std::size_t* Walker::read_ref(const YAML::Node& v, const std::string& path,
+                                    const std::unordered_map<std::string, std::size_t>& table, std::string_view what) {
+  if (!v.IsScalar()) {
+    d_.report(Errc::invalid_argument, v, path, "expected the id of a " + std::string(what) + ", got " + describe(v));
     return nullptr;
   }
-  const std::string& ref = v->Scalar();
+  const std::string& ref = v.Scalar();
   if (const auto it = table.find(ref); it != table.end()) return &it->second;
   if (bad_ids_.count(ref) != 0) return nullptr;  // its definition was already reported
   std::vector<std::string_view> names;
@@ -319,8 +361,28 @@ const std::size_t* Walker::read_ref(MapReader& m, std::string_view key,
   } else if (names.size() <= 12) {
     msg += "; defined: " + join_choices(names, ", ");
   }
-  d_.report(Errc::dangling_ref, *v, m.path(key), std::move(msg));
+  d_.report(Errc::dangling_ref, v, path, std::move(msg));
   return nullptr;
+}
+
+std::vector<std::string> Walker::read_ref_list(const YAML::Node& n, const std::string& path,
+                                               const std::unordered_map<std::string, std::size_t>& table,
+                                               std::string_view what, std::string_view items, const Keep& keep) {
+  std::vector<std::string> ids;
+  std::unordered_map<std::string, std::string> first;  // id -> where it was listed first
+  for_each_item(d_, n, path, items, [&](const YAML::Node& item, const std::string& p, std::size_t) {
+    const std::size_t* i = read_ref(item, p, table, what);
+    if (i == nullptr) return;
+    const std::string& id = item.Scalar();
+    if (const auto [it, inserted] = first.try_emplace(id, p); !inserted) {
+      d_.report(Errc::duplicate_id, item, p,
+                quote(id) + " is listed twice (first at " + it->second + "); each " + std::string(what) +
+                    " may appear once");
+      return;
+    }
+    if (keep(*i, item, p)) ids.push_back(id);
+  });
+  return ids;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -453,8 +515,12 @@ Scenario Walker::run(const YAML::Node& root) {
   if (const auto* n = section("fire_units")) fire_units(*n);
   if (const auto* n = section("hostile_origin_areas")) hostile_origin_areas(*n);
   if (const auto* n = section("airspace")) airspace(*n);
+  fire_unit_zones();
   if (const auto* n = section("roles")) roles(*n);
   if (const auto* n = section("delegations")) delegations(*n);
+  if (const auto* n = section("engagement")) engagement(*n);
+  if (const auto* n = section("operators")) operators(*n);
+  if (const auto* n = section("auto_engagements")) auto_engagements(*n);
   if (const auto* n = section("roles"); n != nullptr && d_.error_count() == 0) check_chain(*n);
   return std::move(s_);
 }
@@ -764,6 +830,7 @@ void Walker::antenna(MapReader& m, sensors::AntennaSite& a) {
 template <class SensorParamsT>
 void Walker::sensor_identity(MapReader& m, SensorParamsT& r) {
   r.id = read_defined_id(m, "sensor");
+  if (!r.id.empty()) sensors_[r.id] = s_.sensors.size();  // each sensor type's reader appends it last
   if (m.require("party", "the id of a party")) {
     if (const auto* p = read_ref(m, "party", parties_, "party")) r.party = s_.parties[*p].id;
   }
@@ -970,9 +1037,7 @@ void Walker::airspace(const YAML::Node& n) {
       command::ZoneParams zp;
       zp.id = read_defined_id(z, "zone");
       if (z.require("kind", "one of no_fire_area, safe_corridor, missile_engagement_zone, fighter_engagement_zone, control_area")) {
-        z.choice("kind", zp.kind, zone_kind_words,
-                 {command::ZoneKind::no_fire_area, command::ZoneKind::safe_corridor, command::ZoneKind::missile_engagement_zone,
-                  command::ZoneKind::fighter_engagement_zone, command::ZoneKind::control_area});
+        z.choice("kind", zp.kind, zone_kind_words, zone_kind_values);
       }
       z.number("min_alt_m", zp.min_alt_m, Range{-1000.0, 100000.0});
       z.number("max_alt_m", zp.max_alt_m, Range{-1000.0, 100000.0});
@@ -1087,8 +1152,8 @@ void Walker::delegations(const YAML::Node& n) {
       if (const auto* z = read_ref(m, "zone", zones_, "zone")) dl.zone = s_.zones[*z].id;
     }
     double from_s = 0.0, until_s = s_.duration_s;
-    m.number("from_s", from_s, Range{0.0, 604800.0});
-    m.number("until_s", until_s, Range{0.0, 604800.0});
+    m.number("from_s", from_s, window_range);
+    m.number("until_s", until_s, window_range);
     if (m.has("until_s") && until_s <= from_s) {
       d_.report(Errc::invalid_argument, *m.find("until_s"), m.path("until_s"), "until_s must be after from_s");
     }
@@ -1120,7 +1185,9 @@ void Walker::check_chain(const YAML::Node& roles_node) {
 void Walker::fire_units(const YAML::Node& n) {
   for_each_item(d_, n, "fire_units", "fire units", [&](const YAML::Node& item, const std::string& path, std::size_t) {
     const std::size_t errors_before = d_.error_count();
-    MapReader m(d_, item, path, concat(fire_unit_keys, fire_unit_reserved_keys), "a fire unit");
+    static const Keys keys = concat(fire_unit_keys, fire_unit_reserved_keys);
+    static const Hints hints = {{"sensor", "it is superseded by 'linked_sensors', a list of radar ids"}};
+    MapReader m(d_, item, path, keys, "a fire unit", hints);
     if (!m.is_map()) return;
     FireUnit f;
     f.id = read_defined_id(m, "fire unit");
@@ -1149,7 +1216,174 @@ void Walker::fire_units(const YAML::Node& n) {
         d_.report(Errc::invalid_argument, item, path, checked.error().message);
       }
     }
+    if (const YAML::Node* v = m.find("mezs")) pending_mezs_.push_back({s_.fire_units.size(), *v, m.path("mezs")});
+    if (const YAML::Node* v = m.find("linked_sensors")) {
+      f.linked_sensors = read_ref_list(
+          *v, m.path("linked_sensors"), sensors_, "sensor", "radar ids",
+          [&](std::size_t i, const YAML::Node& sensor, const std::string& p) {
+            if (std::holds_alternative<sensors::RadarParams>(s_.sensors[i])) return true;
+            const bool iff = std::holds_alternative<sensors::IffParams>(s_.sensors[i]);
+            d_.report(Errc::invalid_argument, sensor, p,
+                      quote(sensor.Scalar()) + " is " + (iff ? "an IFF interrogator" : "an ADS-B receiver") +
+                          ", not a radar; only a radar gives a fire unit fire-control data");
+            return false;
+          });
+    }
+    m.number("ready_from_s", f.ready_from_s, time_range);
     s_.fire_units.push_back(std::move(f));
+  });
+}
+
+void Walker::fire_unit_zones() {
+  for (const PendingRefs& pending : pending_mezs_) {
+    s_.fire_units[pending.unit].mezs = read_ref_list(
+        pending.node, pending.path, zones_, "zone", "missile engagement zone ids",
+        [&](std::size_t i, const YAML::Node& zone, const std::string& p) {
+          const command::ZoneKind kind = s_.zones[i].kind;
+          if (kind == command::ZoneKind::missile_engagement_zone) return true;
+          d_.report(Errc::invalid_argument, zone, p,
+                    quote(zone.Scalar()) + " is a " + command::to_string(kind) +
+                        ", not a missile_engagement_zone; a fire unit's mezs are the missile engagement zones it "
+                        "is assigned");
+          return false;
+        });
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// the closed engagement loop: doctrine, simulated operators, automatic engagement
+
+void Walker::engagement(const YAML::Node& n) {
+  MapReader m(d_, n, "engagement", engagement_keys, "the engagement rules");
+  if (!m.is_map()) return;
+  node::EngagementRules& e = s_.engagement;
+  m.number("cycle_s", e.cycle_s, Range{0.5, 60.0});
+  m.boolean("shoot_look_shoot", e.shoot_look_shoot);
+  m.number("kill_assessment_s", e.kill_assessment_s, Range{1.0, 300.0});
+  m.integer("max_rounds_per_target", e.max_rounds_per_target, 1, 10);
+}
+
+void Walker::operators(const YAML::Node& n) {
+  std::unordered_map<std::string, Defined> first;  // role -> its operator
+  for_each_item(d_, n, "operators", "operators", [&](const YAML::Node& item, const std::string& path, std::size_t) {
+    MapReader m(d_, item, path, operator_keys, "an operator");
+    if (!m.is_map()) return;
+    node::OperatorParams op;
+    if (m.require("role", "the id of the role whose decisions it simulates")) {
+      if (const auto* r = read_ref(m, "role", roles_, "role")) {
+        op.role = s_.roles[*r].id;
+        const YAML::Node& at = *m.find("role");
+        const auto [it, inserted] = first.try_emplace(op.role, Defined{"operator", m.path("role"), mark_of(at)});
+        if (!inserted) {
+          d_.report(Errc::duplicate_id, at, m.path("role"),
+                    "role " + quote(op.role) + " already has an operator at " + it->second.path + " (" +
+                        line_text(it->second.mark) + "); each role has at most one");
+        }
+      }
+    }
+    m.number("decision_delay_s", op.decision_delay_s, operator_delay_range);
+    m.number("delay_jitter_s", op.delay_jitter_s, operator_delay_range);
+    m.choice("policy", op.policy, policy_words,
+             {node::OperatorPolicy::approve, node::OperatorPolicy::approve_hostile, node::OperatorPolicy::deny});
+    s_.operators.push_back(std::move(op));
+  });
+}
+
+std::string Walker::chain_head_text(const std::string& party) const {
+  const bool lead = std::any_of(s_.parties.begin(), s_.parties.end(),
+                                [&](const Party& p) { return p.id == party && p.role == PartyRole::coordinating; });
+  const command::RoleKind kind = lead ? command::RoleKind::coordinator : command::RoleKind::air_defence_commander;
+  const auto head = std::find_if(s_.roles.begin(), s_.roles.end(),
+                                 [&](const command::Role& r) { return r.party == party && r.kind == kind; });
+  const std::string id = head != s_.roles.end() ? head->id : std::string();
+  if (lead) return party + "'s chain head (the coordinator" + (id.empty() ? "" : " " + id) + ")";
+  return party + "'s air defence commander" + (id.empty() ? "" : " (" + id + ")");
+}
+
+std::string Walker::auto_engagement_refusal(const command::Role& r, const FireUnit& u) const {
+  std::string why;
+  switch (r.kind) {
+    case command::RoleKind::unit_commander:
+      if (r.unit.empty() || r.unit == u.id) return {};  // an unknown unit was reported at the role
+      why = r.id + " commands " + r.unit + ", not " + u.id;
+      break;
+    case command::RoleKind::fire_operator:
+      why = r.id + " is a fire unit operator" + (r.unit.empty() ? std::string() : " of " + r.unit) + ", not a commander";
+      break;
+    case command::RoleKind::coordinator:
+    case command::RoleKind::air_defence_commander:
+      if (r.party.empty() || u.party.empty() || r.party == u.party) return {};
+      why = r.id + " (" + command::to_string(r.kind) + ") heads the chain of command of " + r.party + ", and " + u.id +
+            " belongs to " + u.party;
+      break;
+  }
+  return why + ": only " + u.id + "'s commander or " + (u.party.empty() ? "its party's chain head" : chain_head_text(u.party)) +
+         " may delegate its automatic engagement";
+}
+
+void Walker::auto_engagements(const YAML::Node& n) {
+  for_each_item(d_, n, "auto_engagements", "automatic engagements", [&](const YAML::Node& item, const std::string& path, std::size_t) {
+    MapReader m(d_, item, path, auto_engagement_keys, "an automatic engagement");
+    if (!m.is_map()) return;
+    node::AutoEngagement ae;
+    const FireUnit* unit = nullptr;
+    if (m.require("unit", "the id of the fire unit that may engage without a human decision")) {
+      if (const auto* u = read_ref(m, "unit", units_, "fire unit")) {
+        unit = &s_.fire_units[*u];
+        ae.unit = unit->id;
+      }
+    }
+    if (m.require("by", "the id of the delegating role: the unit's commander or its party's chain head")) {
+      if (const auto* r = read_ref(m, "by", roles_, "role")) {
+        ae.by = s_.roles[*r].id;
+        if (unit != nullptr) {
+          if (std::string refusal = auto_engagement_refusal(s_.roles[*r], *unit); !refusal.empty()) {
+            d_.report(Errc::invalid_argument, *m.find("by"), m.path("by"), std::move(refusal));
+          }
+        }
+      }
+    }
+    if (m.require("zone", "the id of the airspace zone where the threat must be")) {
+      if (const auto* z = read_ref(m, "zone", zones_, "zone")) {
+        const command::ZoneParams& zone = s_.zones[*z];
+        ae.zone = zone.id;
+        if (zone.kind == command::ZoneKind::no_fire_area || zone.kind == command::ZoneKind::safe_corridor) {
+          d_.report(Errc::invalid_argument, *m.find("zone"), m.path("zone"),
+                    quote(zone.id) + " is a " + command::to_string(zone.kind) +
+                        ", where nothing may be engaged; allowed: a missile_engagement_zone, fighter_engagement_zone "
+                        "or control_area");
+        }
+      }
+    }
+    if (m.require("threat", "cruise_missile, drone or ballistic_missile")) {
+      const YAML::Node& t = *m.find("threat");
+      if (t.IsScalar() && (t.Scalar() == "any" || t.Scalar() == "aircraft")) {
+        d_.report(Errc::invalid_argument, t, m.path("threat"),
+                  quote(t.Scalar()) + " may not be engaged automatically: manned aircraft and unspecified classes " +
+                      "(any) always need a human decision; allowed: " + join_choices(auto_threat_words));
+      } else if (const auto i = read_choice(d_, t, m.path("threat"), auto_threat_words)) {
+        const engage::ThreatClass values[] = {engage::ThreatClass::cruise_missile, engage::ThreatClass::drone,
+                                              engage::ThreatClass::ballistic_missile};
+        ae.threat = values[*i];
+      }
+    }
+    double from_s = 0.0, until_s = s_.duration_s;
+    const bool from_ok = !m.has("from_s") || m.number("from_s", from_s, window_range);
+    const bool until_ok = !m.has("until_s") || m.number("until_s", until_s, window_range);
+    if (from_ok && until_ok && !(from_s < until_s)) {
+      if (m.has("until_s")) {
+        d_.report(Errc::invalid_argument, *m.find("until_s"), m.path("until_s"),
+                  "until_s (" + number_text(until_s) + ") must be after from_s (" + number_text(from_s) +
+                      "): the window [from_s, until_s) is empty");
+      } else {
+        d_.report(Errc::invalid_argument, m.has("from_s") ? *m.find("from_s") : m.node(), m.path("from_s"),
+                  "from_s (" + number_text(from_s) + ") must be before until_s, which defaults to duration_s (" +
+                      number_text(until_s) + ")");
+      }
+    }
+    ae.from = SimTime::from_s(from_s);
+    ae.until = SimTime::from_s(until_s);
+    s_.auto_engagements.push_back(std::move(ae));
   });
 }
 

@@ -1,7 +1,9 @@
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "jrads/scenario/agreement.hpp"
 #include "jrads/scenario/scenario.hpp"
@@ -101,7 +103,8 @@ std::string summary(const Scenario& s) {
   out += "Defended assets: " + std::to_string(s.world.defended_assets.size()) + "\n";
   out += "Hostile origin areas: " + std::to_string(s.hostile_origin_areas.size()) + "\n";
   out += "Chain of command: " + std::to_string(s.roles.size()) + " roles, " + std::to_string(s.delegations.size()) +
-         " delegations\n";
+         " delegations, " + std::to_string(s.operators.size()) + " operators, " +
+         std::to_string(s.auto_engagements.size()) + " automatic engagements\n";
   out += "Airspace: " + std::to_string(s.zones.size()) + " zones, weapons " + command::to_string(s.default_wcs) +
          " by default, " + std::to_string(s.weapons_control.size()) + " settings\n";
   std::map<std::string, std::map<std::string, int>> by_category;
@@ -118,7 +121,28 @@ std::string summary(const Scenario& s) {
     out += std::string("  ") + c + std::string(15 - std::string(c).size(), ' ') + std::to_string(category_total[c]) +
            " (" + kinds + ")\n";
   }
-  if (!s.fire_units.empty()) out += "Fire units: " + std::to_string(s.fire_units.size()) + "\n";
+  if (!s.fire_units.empty()) {
+    // One line per party, in the order the parties are listed: "  KAL  FU-KAL-1 medium_range, ..."
+    const node::EngagementRules& e = s.engagement;
+    out += "Fire units: " + std::to_string(s.fire_units.size()) + fmt(" (cycle %g s, ", e.cycle_s) +
+           (e.shoot_look_shoot ? "shoot-look-shoot" : "no shoot-look-shoot") + fmt(", kill assessment %g s, ", e.kill_assessment_s) +
+           "at most " + std::to_string(e.max_rounds_per_target) +
+           (e.max_rounds_per_target == 1 ? " round" : " rounds") + " per target)\n";
+    std::vector<std::string> parties;
+    for (const auto& p : s.parties) parties.push_back(p.id);
+    for (const auto& f : s.fire_units) {
+      if (std::find(parties.begin(), parties.end(), f.party) == parties.end()) parties.push_back(f.party);
+    }
+    for (const std::string& party : parties) {
+      std::string units;
+      for (const auto& f : s.fire_units) {
+        if (f.party != party) continue;
+        units += (units.empty() ? "" : ", ") + f.id + " " + engage::to_string(f.envelope.type);
+        if (f.ready_from_s > 0.0) units += fmt(" (ready at %g s)", f.ready_from_s);
+      }
+      if (!units.empty()) out += "  " + party + "  " + units + "\n";
+    }
+  }
   out += "Duration: " + fmt("%.0f s", s.duration_s) + fmt(" (%.1f h)\n", s.duration_s / 3600.0);
   return out;
 }

@@ -4,9 +4,11 @@
 #include <cmath>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <set>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -218,6 +220,89 @@ TEST(DefaultScenario, TerrainHasAHighRangeAndValleysThroughIt) {
     }
     EXPECT_LT(lowest_crossing, 1500.0) << p.id;
   }
+}
+
+
+TEST(DefaultScenario, LayeredDefenceWithOperatorsAndAutomaticEngagement) {
+  const Scenario& s = default_scenario();
+  ASSERT_EQ(s.fire_units.size(), 5U);
+  std::set<engage::FireUnitType> types;
+  std::map<std::string, int> per_party;
+  for (const FireUnit& f : s.fire_units) {
+    types.insert(f.envelope.type);
+    ++per_party[f.party];
+    EXPECT_DOUBLE_EQ(f.ready_from_s, 0.0) << f.id;
+    // Fire-control data from at least one radar of the unit's own party, within 100 km.
+    ASSERT_FALSE(f.linked_sensors.empty()) << f.id;
+    const auto site = std::find_if(s.sites.begin(), s.sites.end(), [&](const Site& x) { return x.id == f.site; });
+    ASSERT_NE(site, s.sites.end()) << f.id;
+    for (const std::string& id : f.linked_sensors) {
+      const auto radar = std::find_if(s.sensors.begin(), s.sensors.end(), [&](const sensors::SensorParams& p) {
+        const auto* r = std::get_if<sensors::RadarParams>(&p);
+        return r != nullptr && r->id == id;
+      });
+      ASSERT_NE(radar, s.sensors.end()) << f.id << " " << id;
+      const auto& r = std::get<sensors::RadarParams>(*radar);
+      EXPECT_EQ(r.party, f.party) << f.id << " " << id;
+      EXPECT_LT(km_between(r.antenna.lat_deg, r.antenna.lon_deg, site->position.lat_deg, site->position.lon_deg), 100.0)
+          << f.id << " " << id;
+    }
+    // Each unit has its commander and its operator.
+    for (const auto kind : {command::RoleKind::unit_commander, command::RoleKind::fire_operator}) {
+      EXPECT_EQ(std::count_if(s.roles.begin(), s.roles.end(),
+                              [&](const command::Role& r) { return r.kind == kind && r.unit == f.id; }),
+                1)
+          << f.id;
+    }
+  }
+  EXPECT_EQ(types.size(), 3U);  // medium range, short range and point defence
+  EXPECT_EQ(per_party["KAL"], 2);
+  EXPECT_EQ(per_party["MOR"], 3);
+  const auto unit = [&](const std::string& id) {
+    return *std::find_if(s.fire_units.begin(), s.fire_units.end(), [&](const FireUnit& f) { return f.id == id; });
+  };
+  EXPECT_EQ(unit("FU-KAL-1").mezs, std::vector<std::string>{"MEZ-BASE"});
+  EXPECT_EQ(unit("FU-KAL-2").mezs, std::vector<std::string>{"MEZ-BASE"});
+  EXPECT_EQ(unit("FU-MOR-1").mezs, std::vector<std::string>{"MEZ-EAST"});
+  EXPECT_EQ(unit("FU-KAL-2").envelope.type, engage::FireUnitType::point_defence);
+
+  // The doctrine written out is the default one.
+  const node::EngagementRules rules;
+  EXPECT_DOUBLE_EQ(s.engagement.cycle_s, rules.cycle_s);
+  EXPECT_EQ(s.engagement.shoot_look_shoot, rules.shoot_look_shoot);
+  EXPECT_DOUBLE_EQ(s.engagement.kill_assessment_s, rules.kill_assessment_s);
+  EXPECT_EQ(s.engagement.max_rounds_per_target, rules.max_rounds_per_target);
+
+  // An operator for every unit commander and both chain heads, approving hostiles after 6-15 s.
+  std::set<std::string> deciders;
+  for (const command::Role& r : s.roles) {
+    if (r.kind != command::RoleKind::fire_operator) deciders.insert(r.id);
+  }
+  std::set<std::string> operated;
+  for (const node::OperatorParams& op : s.operators) {
+    operated.insert(op.role);
+    EXPECT_EQ(op.policy, node::OperatorPolicy::approve_hostile) << op.role;
+    EXPECT_GE(op.decision_delay_s, 6.0) << op.role;
+    EXPECT_LE(op.decision_delay_s, 15.0) << op.role;
+    EXPECT_GE(op.delay_jitter_s, 2.0) << op.role;
+    EXPECT_LE(op.delay_jitter_s, 5.0) << op.role;
+  }
+  EXPECT_EQ(operated, deciders);
+  EXPECT_EQ(s.operators.size(), 7U);
+
+  // Cruise missiles are engaged automatically by the point defence at the base and by the
+  // eastern unit, each delegated by the unit's own commander for the whole run.
+  ASSERT_EQ(s.auto_engagements.size(), 2U);
+  for (const node::AutoEngagement& a : s.auto_engagements) {
+    EXPECT_EQ(a.by, a.unit + "-CDR");
+    EXPECT_EQ(a.threat, engage::ThreatClass::cruise_missile);
+    EXPECT_EQ(a.from, SimTime::from_s(0));
+    EXPECT_EQ(a.until, SimTime::from_s(s.duration_s));
+    EXPECT_EQ(unit(a.unit).mezs, std::vector<std::string>{a.zone}) << a.unit;
+  }
+  EXPECT_EQ(s.auto_engagements[0].unit, "FU-KAL-2");
+  EXPECT_EQ(s.auto_engagements[1].unit, "FU-MOR-1");
+  EXPECT_EQ(s.delegations.size(), 1U);
 }
 
 }  // namespace

@@ -1,10 +1,12 @@
 // The scenario schema: every section's checks, each error asserted with its message, line,
 // column and key path. Appended sections start at line 7 (after test::minimal_yaml).
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -805,6 +807,350 @@ TEST(Schema, FireUnitUnknownKeyAndPriorityRange) {
       "fire_units:\n  - {id: FU1, party: A, site: S1, missles: 8}\n");
   expect_error(out, "defended_assets[0].priority", Errc::invalid_argument, 10, 34, "allowed: [1, 10]");
   expect_error(out, "fire_units[0].missles", Errc::unknown_key, 12, 35, "did you mean 'missiles'?");
+}
+
+
+// --- the closed engagement loop: fire unit links, doctrine, operators, automatic engagement -----------
+
+// Parties A (coordinating) and B (directing). The sections that refer to roles and zones come
+// before them in the file: references resolve whatever the order of the sections.
+constexpr std::string_view kLoop =
+    "sites:\n"
+    "  - {id: sa, position: [44.3, 19.6]}\n"
+    "  - {id: sb, position: [44.4, 21.9]}\n"
+    "sensors:\n"
+    "  - {id: RA, type: radar, party: A, site: sa}\n"
+    "  - {id: RB, type: radar, party: B, site: sb}\n"
+    "  - {id: IB, type: iff, party: B, site: sb}\n"
+    "  - {id: XB, type: adsb_receiver, party: B, site: sb}\n"
+    "fire_units:\n"
+    "  - {id: FU-A, party: A, site: sa, mezs: [MEZ-A], linked_sensors: [RA, RB], ready_from_s: 30}\n"
+    "  - {id: FU-B, party: B, site: sb, mezs: [MEZ-B, MEZ-A]}\n"
+    "engagement: {cycle_s: 4, shoot_look_shoot: false, kill_assessment_s: 30, max_rounds_per_target: 3}\n"
+    "operators:\n"
+    "  - {role: FU-A-CDR, decision_delay_s: 8, delay_jitter_s: 4, policy: approve}\n"
+    "  - {role: B-ADC, decision_delay_s: 0, delay_jitter_s: 600, policy: deny}\n"
+    "  - {role: FU-B-CDR}\n"
+    "auto_engagements:\n"
+    "  - {unit: FU-B, by: FU-B-CDR, zone: MEZ-B, threat: drone, from_s: 60, until_s: 500}\n"
+    "  - {unit: FU-B, by: B-ADC, zone: CA, threat: cruise_missile}\n"
+    "  - {unit: FU-A, by: A-CINC, zone: MEZ-A, threat: ballistic_missile}\n"
+    "roles:\n"
+    "  - {id: A-CINC, party: A, kind: coordinator}\n"
+    "  - {id: B-ADC, party: B, kind: air_defence_commander}\n"
+    "  - {id: FU-A-CDR, party: A, kind: unit_commander, unit: FU-A}\n"
+    "  - {id: FU-B-CDR, party: B, kind: unit_commander, unit: FU-B}\n"
+    "  - {id: FU-B-OP, party: B, kind: fire_operator, unit: FU-B}\n"
+    "airspace:\n"
+    "  zones:\n"
+    "    - {id: MEZ-A, kind: missile_engagement_zone, polygon: [[44.2, 19.5], [44.2, 19.7], [44.4, 19.7], [44.4, 19.5]]}\n"
+    "    - {id: MEZ-B, kind: missile_engagement_zone, polygon: [[44.2, 21.7], [44.2, 22.1], [44.6, 22.1], [44.6, 21.7]]}\n"
+    "    - {id: NFA-B, kind: no_fire_area, polygon: [[44.3, 21.8], [44.3, 21.9], [44.4, 21.9], [44.4, 21.8]]}\n"
+    "    - {id: COR, kind: safe_corridor, centreline: [[45, 17], [45, 23]], half_width_m: 10000}\n"
+    "    - {id: CA, kind: control_area, polygon: [[44.0, 19.0], [44.0, 22.5], [44.8, 22.5], [44.8, 19.0]]}\n";
+
+// The full text (test::minimal_yaml first) with the first `from` in kLoop replaced by `to`.
+std::string loop_with(std::string_view from, std::string_view to) {
+  std::string text(kLoop);
+  const auto pos = text.find(from);
+  EXPECT_NE(pos, std::string::npos) << from;
+  if (pos != std::string::npos) text.replace(pos, from.size(), to);
+  return std::string(test::minimal_yaml) + text;
+}
+
+struct Place {
+  int line = 0;
+  int column = 0;
+};
+// The 1-based line and column of the first occurrence of needle in text, moved on by offset
+// characters (to point past a key at its value).
+Place place_of(std::string_view text, std::string_view needle, std::size_t offset = 0) {
+  const auto pos = text.find(needle);
+  EXPECT_NE(pos, std::string::npos) << needle;
+  if (pos == std::string::npos) return {};
+  const std::size_t at = pos + offset;
+  const auto line_start = text.rfind('\n', at == 0 ? 0 : at - 1);
+  Place p;
+  p.line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+  p.column = static_cast<int>(line_start == std::string_view::npos ? at + 1 : at - line_start);
+  return p;
+}
+
+// Parses the variant and expects one error at path, at the place of needle (+ offset).
+void expect_loop_error(std::string_view from, std::string_view to, std::string_view path, Errc code,
+                       std::string_view needle, std::size_t offset, std::string_view message) {
+  const std::string text = loop_with(from, to);
+  const Place at = place_of(text, needle, offset);
+  SCOPED_TRACE(std::string(to));
+  expect_error(parse(text), path, code, at.line, at.column, message);
+}
+
+TEST(Schema, ClosedLoopKeysAreRead) {
+  const auto out = parse(loop_with("", ""));
+  const Scenario& s = ok(out);
+  ASSERT_EQ(s.fire_units.size(), 2U);
+  EXPECT_EQ(s.fire_units[0].mezs, std::vector<std::string>{"MEZ-A"});
+  // A radar of the other party may give fire-control data too.
+  EXPECT_EQ(s.fire_units[0].linked_sensors, (std::vector<std::string>{"RA", "RB"}));
+  EXPECT_DOUBLE_EQ(s.fire_units[0].ready_from_s, 30.0);
+  EXPECT_EQ(s.fire_units[1].mezs, (std::vector<std::string>{"MEZ-B", "MEZ-A"}));
+  EXPECT_TRUE(s.fire_units[1].linked_sensors.empty());
+  EXPECT_DOUBLE_EQ(s.fire_units[1].ready_from_s, 0.0);
+
+  EXPECT_DOUBLE_EQ(s.engagement.cycle_s, 4.0);
+  EXPECT_FALSE(s.engagement.shoot_look_shoot);
+  EXPECT_DOUBLE_EQ(s.engagement.kill_assessment_s, 30.0);
+  EXPECT_EQ(s.engagement.max_rounds_per_target, 3);
+
+  ASSERT_EQ(s.operators.size(), 3U);
+  EXPECT_EQ(s.operators[0].role, "FU-A-CDR");
+  EXPECT_DOUBLE_EQ(s.operators[0].decision_delay_s, 8.0);
+  EXPECT_DOUBLE_EQ(s.operators[0].delay_jitter_s, 4.0);
+  EXPECT_EQ(s.operators[0].policy, node::OperatorPolicy::approve);
+  EXPECT_EQ(s.operators[1].role, "B-ADC");
+  EXPECT_DOUBLE_EQ(s.operators[1].decision_delay_s, 0.0);
+  EXPECT_DOUBLE_EQ(s.operators[1].delay_jitter_s, 600.0);
+  EXPECT_EQ(s.operators[1].policy, node::OperatorPolicy::deny);
+  // Defaults of node::OperatorParams.
+  const node::OperatorParams defaults;
+  EXPECT_EQ(s.operators[2].role, "FU-B-CDR");
+  EXPECT_DOUBLE_EQ(s.operators[2].decision_delay_s, defaults.decision_delay_s);
+  EXPECT_DOUBLE_EQ(s.operators[2].delay_jitter_s, defaults.delay_jitter_s);
+  EXPECT_EQ(s.operators[2].policy, node::OperatorPolicy::approve_hostile);
+
+  ASSERT_EQ(s.auto_engagements.size(), 3U);
+  const node::AutoEngagement& a0 = s.auto_engagements[0];
+  EXPECT_EQ(a0.unit, "FU-B");
+  EXPECT_EQ(a0.by, "FU-B-CDR");
+  EXPECT_EQ(a0.zone, "MEZ-B");
+  EXPECT_EQ(a0.threat, engage::ThreatClass::drone);
+  EXPECT_EQ(a0.from, SimTime::from_s(60));
+  EXPECT_EQ(a0.until, SimTime::from_s(500));
+  // Delegated by the party's chain head, in a control area, for the whole run by default.
+  const node::AutoEngagement& a1 = s.auto_engagements[1];
+  EXPECT_EQ(a1.by, "B-ADC");
+  EXPECT_EQ(a1.zone, "CA");
+  EXPECT_EQ(a1.threat, engage::ThreatClass::cruise_missile);
+  EXPECT_EQ(a1.from, SimTime::from_s(0));
+  EXPECT_EQ(a1.until, SimTime::from_s(600));  // duration_s of test::minimal_yaml
+  // The coordinator heads the coordinating party's chain.
+  const node::AutoEngagement& a2 = s.auto_engagements[2];
+  EXPECT_EQ(a2.unit, "FU-A");
+  EXPECT_EQ(a2.by, "A-CINC");
+  EXPECT_EQ(a2.threat, engage::ThreatClass::ballistic_missile);
+}
+
+TEST(Schema, ClosedLoopDefaultsWhenAbsent) {
+  const node::EngagementRules rules;
+  for (const std::string& text : {std::string(minimal_yaml) + std::string(kChain),
+                                  std::string(minimal_yaml) + std::string(kChain) + "engagement: {}\noperators:\nauto_engagements: []\n"}) {
+    const auto out = parse(text);
+    const Scenario& s = ok(out);
+    EXPECT_TRUE(s.operators.empty());
+    EXPECT_TRUE(s.auto_engagements.empty());
+    EXPECT_DOUBLE_EQ(s.engagement.cycle_s, rules.cycle_s);
+    EXPECT_EQ(s.engagement.shoot_look_shoot, rules.shoot_look_shoot);
+    EXPECT_DOUBLE_EQ(s.engagement.kill_assessment_s, rules.kill_assessment_s);
+    EXPECT_EQ(s.engagement.max_rounds_per_target, rules.max_rounds_per_target);
+    ASSERT_EQ(s.fire_units.size(), 2U);
+    for (const FireUnit& f : s.fire_units) {
+      EXPECT_TRUE(f.mezs.empty()) << f.id;
+      EXPECT_TRUE(f.linked_sensors.empty()) << f.id;
+      EXPECT_DOUBLE_EQ(f.ready_from_s, 0.0) << f.id;
+    }
+  }
+  // The documented defaults.
+  EXPECT_DOUBLE_EQ(rules.cycle_s, 2.0);
+  EXPECT_TRUE(rules.shoot_look_shoot);
+  EXPECT_DOUBLE_EQ(rules.kill_assessment_s, 20.0);
+  EXPECT_EQ(rules.max_rounds_per_target, 2);
+}
+
+TEST(Schema, FireUnitMezsMustBeKnownEngagementZonesListedOnce) {
+  expect_loop_error("mezs: [MEZ-A]", "mezs: [MEZ-X]", "fire_units[0].mezs[0]", Errc::dangling_ref, "MEZ-X]", 0,
+                    "'MEZ-X' is not a defined zone; did you mean 'MEZ-A'?");
+  expect_loop_error("mezs: [MEZ-A]", "mezs: [NFA-B]", "fire_units[0].mezs[0]", Errc::invalid_argument, "NFA-B]", 0,
+                    "'NFA-B' is a no_fire_area, not a missile_engagement_zone");
+  expect_loop_error("mezs: [MEZ-A]", "mezs: [CA]", "fire_units[0].mezs[0]", Errc::invalid_argument, "CA]", 0,
+                    "'CA' is a control_area, not a missile_engagement_zone");
+  expect_loop_error("mezs: [MEZ-B, MEZ-A]", "mezs: [MEZ-B, MEZ-B]", "fire_units[1].mezs[1]", Errc::duplicate_id,
+                    "MEZ-B, MEZ-B", 7, "'MEZ-B' is listed twice (first at fire_units[1].mezs[0])");
+  expect_loop_error("mezs: [MEZ-A]", "mezs: MEZ-A", "fire_units[0].mezs", Errc::invalid_argument, "mezs: MEZ-A", 6,
+                    "expected a sequence of missile engagement zone ids, got the string 'MEZ-A'");
+  expect_loop_error("mezs: [MEZ-A]", "mezs: [sa]", "fire_units[0].mezs[0]", Errc::dangling_ref, "sa]", 0,
+                    "(it is the id of a site)");
+  // Without an airspace there is no zone to name.
+  const std::string full = loop_with("", "");
+  const auto out = parse(full.substr(0, full.find("airspace:")));
+  expect_error(out, "fire_units[0].mezs[0]", Errc::dangling_ref, 0, 0, "'MEZ-A' is not a defined zone; none is defined");
+}
+
+TEST(Schema, FireUnitLinkedSensorsMustBeRadarsListedOnce) {
+  expect_loop_error("linked_sensors: [RA, RB]", "linked_sensors: [RA, RX]", "fire_units[0].linked_sensors[1]",
+                    Errc::dangling_ref, "RX]", 0, "'RX' is not a defined sensor");
+  expect_loop_error("linked_sensors: [RA, RB]", "linked_sensors: [IB]", "fire_units[0].linked_sensors[0]",
+                    Errc::invalid_argument, "IB]", 0,
+                    "'IB' is an IFF interrogator, not a radar; only a radar gives a fire unit fire-control data");
+  expect_loop_error("linked_sensors: [RA, RB]", "linked_sensors: [RA, XB]", "fire_units[0].linked_sensors[1]",
+                    Errc::invalid_argument, "XB]", 0, "'XB' is an ADS-B receiver, not a radar");
+  expect_loop_error("linked_sensors: [RA, RB]", "linked_sensors: [RA, RA]", "fire_units[0].linked_sensors[1]",
+                    Errc::duplicate_id, "RA, RA]", 4, "'RA' is listed twice (first at fire_units[0].linked_sensors[0])");
+  expect_loop_error("linked_sensors: [RA, RB]", "linked_sensors: [FU-A]", "fire_units[0].linked_sensors[0]",
+                    Errc::dangling_ref, "FU-A]", 0, "'FU-A' is not a defined sensor (it is the id of a fire unit)");
+  expect_loop_error("linked_sensors: [RA, RB]", "linked_sensors: [[RA]]", "fire_units[0].linked_sensors[0]",
+                    Errc::invalid_argument, "[RA]]", 0, "expected the id of a sensor, got a sequence");
+  // The key it supersedes.
+  expect_loop_error("linked_sensors: [RA, RB]", "sensor: RA", "fire_units[0].sensor", Errc::unknown_key, "sensor: RA", 0,
+                    "it is superseded by 'linked_sensors', a list of radar ids");
+}
+
+TEST(Schema, FireUnitReadyTimeIsFiniteAndNotNegative) {
+  expect_loop_error("ready_from_s: 30", "ready_from_s: -1", "fire_units[0].ready_from_s", Errc::invalid_argument,
+                    "ready_from_s: -1", 14, "value -1 is out of range; allowed: [0, 1000000000]");
+  expect_loop_error("ready_from_s: 30", "ready_from_s: .inf", "fire_units[0].ready_from_s", Errc::invalid_argument,
+                    "ready_from_s: .inf", 14, "expected a finite number");
+  expect_loop_error("ready_from_s: 30", "ready_from_s: .nan", "fire_units[0].ready_from_s", Errc::invalid_argument,
+                    "ready_from_s: .nan", 14, "expected a finite number");
+  expect_loop_error("ready_from_s: 30", "ready_from_s: soon", "fire_units[0].ready_from_s", Errc::invalid_argument,
+                    "ready_from_s: soon", 14, "expected a number in [0, 1000000000]");
+}
+
+TEST(Schema, EngagementRulesAreRangeChecked) {
+  const std::string_view rules = "engagement: {cycle_s: 4, shoot_look_shoot: false, kill_assessment_s: 30, max_rounds_per_target: 3}";
+  expect_loop_error(rules, "engagement: {cycle_s: 0.25}", "engagement.cycle_s", Errc::invalid_argument, "0.25", 0,
+                    "value 0.25 is out of range; allowed: [0.5, 60]");
+  expect_loop_error(rules, "engagement: {cycle_s: 61}", "engagement.cycle_s", Errc::invalid_argument, "61}", 0,
+                    "allowed: [0.5, 60]");
+  expect_loop_error(rules, "engagement: {kill_assessment_s: 0.5}", "engagement.kill_assessment_s", Errc::invalid_argument,
+                    "0.5}", 0, "allowed: [1, 300]");
+  expect_loop_error(rules, "engagement: {kill_assessment_s: 301}", "engagement.kill_assessment_s", Errc::invalid_argument,
+                    "301}", 0, "allowed: [1, 300]");
+  expect_loop_error(rules, "engagement: {max_rounds_per_target: 0}", "engagement.max_rounds_per_target",
+                    Errc::invalid_argument, "max_rounds_per_target: 0}", 23, "allowed: [1, 10]");
+  expect_loop_error(rules, "engagement: {max_rounds_per_target: 11}", "engagement.max_rounds_per_target",
+                    Errc::invalid_argument, "11}", 0, "allowed: [1, 10]");
+  expect_loop_error(rules, "engagement: {max_rounds_per_target: 1.5}", "engagement.max_rounds_per_target",
+                    Errc::invalid_argument, "1.5}", 0, "expected an integer in [1, 10]");
+  expect_loop_error(rules, "engagement: {shoot_look_shoot: yes}", "engagement.shoot_look_shoot", Errc::invalid_argument,
+                    "yes}", 0, "expected true or false");
+  expect_loop_error(rules, "engagement: {cycle_s: .nan}", "engagement.cycle_s", Errc::invalid_argument, ".nan}", 0,
+                    "expected a finite number");
+  expect_loop_error(rules, "engagement: {cycle: 2}", "engagement.cycle", Errc::unknown_key, "cycle: 2", 0,
+                    "unknown key 'cycle' in the engagement rules; did you mean 'cycle_s'?");
+  expect_loop_error(rules, "engagement: [2]", "engagement", Errc::invalid_argument, "[2]", 0,
+                    "expected a mapping (the engagement rules)");
+}
+
+TEST(Schema, OperatorsNameEachKnownRoleOnce) {
+  const std::string_view first = "{role: FU-A-CDR, decision_delay_s: 8, delay_jitter_s: 4, policy: approve}";
+  expect_loop_error("{role: FU-A-CDR,", "{role: FU-X-CDR,", "operators[0].role", Errc::dangling_ref, "FU-X-CDR", 0,
+                    "'FU-X-CDR' is not a defined role; did you mean");
+  expect_loop_error("{role: FU-B-CDR}", "{role: FU-A-CDR}", "operators[2].role", Errc::duplicate_id, "{role: FU-A-CDR}", 7,
+                    "role 'FU-A-CDR' already has an operator at operators[0].role (line 20); each role has at most one");
+  expect_loop_error("{role: FU-B-CDR}", "{role: MEZ-A}", "operators[2].role", Errc::dangling_ref, "role: MEZ-A", 6,
+                    "'MEZ-A' is not a defined role (it is the id of a zone)");
+  expect_loop_error("{role: FU-B-CDR}", "{decision_delay_s: 5}", "operators[2].role", Errc::missing_key,
+                    "{decision_delay_s: 5}", 0, "missing required key 'role'");
+  expect_loop_error(first, "{role: FU-A-CDR, decision_delay_s: 601}", "operators[0].decision_delay_s",
+                    Errc::invalid_argument, "601}", 0, "value 601 is out of range; allowed: [0, 600]");
+  expect_loop_error(first, "{role: FU-A-CDR, decision_delay_s: -1}", "operators[0].decision_delay_s",
+                    Errc::invalid_argument, "-1}", 0, "allowed: [0, 600]");
+  expect_loop_error(first, "{role: FU-A-CDR, delay_jitter_s: .inf}", "operators[0].delay_jitter_s",
+                    Errc::invalid_argument, ".inf}", 0, "expected a finite number in [0, 600]");
+  expect_loop_error(first, "{role: FU-A-CDR, delay_jitter_s: 600.5}", "operators[0].delay_jitter_s",
+                    Errc::invalid_argument, "600.5}", 0, "allowed: [0, 600]");
+  expect_loop_error(first, "{role: FU-A-CDR, policy: approve_all}", "operators[0].policy", Errc::invalid_argument,
+                    "approve_all}", 0, "'approve_all' is not allowed here; expected one of approve, approve_hostile or deny");
+  expect_loop_error(first, "{role: FU-A-CDR, delay_s: 3}", "operators[0].delay_s", Errc::unknown_key, "delay_s: 3", 0,
+                    "unknown key 'delay_s' in an operator");
+}
+
+TEST(Schema, AutomaticEngagementIsDelegatedOnlyByTheUnitsOwnChain) {
+  const std::string_view row = "{unit: FU-B, by: FU-B-CDR,";
+  // Another unit's commander, of the other party.
+  expect_loop_error(row, "{unit: FU-B, by: FU-A-CDR,", "auto_engagements[0].by", Errc::invalid_argument,
+                    "by: FU-A-CDR", 4,
+                    "FU-A-CDR commands FU-A, not FU-B: only FU-B's commander or B's air defence commander (B-ADC) may "
+                    "delegate its automatic engagement");
+  // The coordinator heads the coordinating party's chain only.
+  expect_loop_error(row, "{unit: FU-B, by: A-CINC,", "auto_engagements[0].by", Errc::invalid_argument, "by: A-CINC,", 4,
+                    "A-CINC (coordinator) heads the chain of command of A, and FU-B belongs to B: only FU-B's commander "
+                    "or B's air defence commander (B-ADC) may delegate");
+  // The other party's chain head.
+  expect_loop_error("{unit: FU-A, by: A-CINC,", "{unit: FU-A, by: B-ADC,", "auto_engagements[2].by",
+                    Errc::invalid_argument, "by: B-ADC, zone: MEZ-A", 4,
+                    "B-ADC (air defence commander) heads the chain of command of B, and FU-A belongs to A: only FU-A's "
+                    "commander or A's chain head (the coordinator A-CINC) may delegate its automatic engagement");
+  // An operator, even of the unit itself.
+  expect_loop_error(row, "{unit: FU-B, by: FU-B-OP,", "auto_engagements[0].by", Errc::invalid_argument, "by: FU-B-OP", 4,
+                    "FU-B-OP is a fire unit operator of FU-B, not a commander: only FU-B's commander");
+  // Unknown names.
+  expect_loop_error(row, "{unit: FU-B, by: FU-C-CDR,", "auto_engagements[0].by", Errc::dangling_ref, "FU-C-CDR", 0,
+                    "'FU-C-CDR' is not a defined role");
+  expect_loop_error(row, "{unit: FU-C, by: FU-B-CDR,", "auto_engagements[0].unit", Errc::dangling_ref, "FU-C,", 0,
+                    "'FU-C' is not a defined fire unit");
+  expect_loop_error(row, "{unit: RB, by: FU-B-CDR,", "auto_engagements[0].unit", Errc::dangling_ref, "unit: RB", 6,
+                    "'RB' is not a defined fire unit (it is the id of a sensor)");
+  expect_loop_error(row, "{by: FU-B-CDR,", "auto_engagements[0].unit", Errc::missing_key, "{by: FU-B-CDR,", 0,
+                    "missing required key 'unit'");
+  expect_loop_error(row, "{unit: FU-B,", "auto_engagements[0].by", Errc::missing_key, "{unit: FU-B, zone: MEZ-B", 0,
+                    "missing required key 'by'");
+}
+
+TEST(Schema, AutomaticEngagementZoneThreatAndWindowAreChecked) {
+  const std::string_view row = "zone: MEZ-B, threat: drone, from_s: 60, until_s: 500}";
+  expect_loop_error(row, "zone: NFA-B, threat: drone}", "auto_engagements[0].zone", Errc::invalid_argument, "NFA-B, threat",
+                    0, "'NFA-B' is a no_fire_area, where nothing may be engaged; allowed: a missile_engagement_zone, "
+                       "fighter_engagement_zone or control_area");
+  expect_loop_error(row, "zone: COR, threat: drone}", "auto_engagements[0].zone", Errc::invalid_argument, "COR, threat", 0,
+                    "'COR' is a safe_corridor, where nothing may be engaged");
+  expect_loop_error(row, "zone: MEZ-C, threat: drone}", "auto_engagements[0].zone", Errc::dangling_ref, "MEZ-C", 0,
+                    "'MEZ-C' is not a defined zone");
+  expect_loop_error(row, "threat: drone}", "auto_engagements[0].zone", Errc::missing_key, "{unit: FU-B, by: FU-B-CDR, threat", 0,
+                    "missing required key 'zone'");
+  for (const std::string word : {"aircraft", "any"}) {
+    const std::string to = "zone: MEZ-B, threat: " + word + "}";
+    std::string message(1, '\'');
+    message += word;
+    message += "' may not be engaged automatically: manned aircraft and unspecified classes (any) always need a human "
+               "decision; allowed: cruise_missile, drone or ballistic_missile";
+    expect_loop_error(row, to, "auto_engagements[0].threat", Errc::invalid_argument, to, 21, message);
+  }
+  expect_loop_error(row, "zone: MEZ-B, threat: missile}", "auto_engagements[0].threat", Errc::invalid_argument,
+                    "missile}", 0, "'missile' is not allowed here; expected one of cruise_missile, drone or ballistic_missile");
+  expect_loop_error(row, "zone: MEZ-B}", "auto_engagements[0].threat", Errc::missing_key, "{unit: FU-B, by: FU-B-CDR, zone: MEZ-B}",
+                    0, "missing required key 'threat' (cruise_missile, drone or ballistic_missile)");
+  // The window [from_s, until_s).
+  expect_loop_error(row, "zone: MEZ-B, threat: drone, from_s: 500, until_s: 500}", "auto_engagements[0].until_s",
+                    Errc::invalid_argument, "until_s: 500}", 9,
+                    "until_s (500) must be after from_s (500): the window [from_s, until_s) is empty");
+  expect_loop_error(row, "zone: MEZ-B, threat: drone, from_s: 600}", "auto_engagements[0].from_s", Errc::invalid_argument,
+                    "from_s: 600}", 8, "from_s (600) must be before until_s, which defaults to duration_s (600)");
+  expect_loop_error(row, "zone: MEZ-B, threat: drone, until_s: .nan}", "auto_engagements[0].until_s",
+                    Errc::invalid_argument, ".nan}", 0, "expected a finite number in [0, 604800]");
+  expect_loop_error(row, "zone: MEZ-B, threat: drone, from_s: -5}", "auto_engagements[0].from_s", Errc::invalid_argument,
+                    "-5}", 0, "value -5 is out of range; allowed: [0, 604800]");
+  expect_loop_error(row, "zone: MEZ-B, threat: drone, until_s: 1e9}", "auto_engagements[0].until_s",
+                    Errc::invalid_argument, "1e9}", 0, "allowed: [0, 604800]");
+  expect_loop_error(row, "zone: MEZ-B, threat: drone, window: 5}", "auto_engagements[0].window", Errc::unknown_key,
+                    "window: 5", 0, "unknown key 'window' in an automatic engagement");
+  const auto out = parse_with_minimal(std::string(kChain) + "auto_engagements: FU-B\n");
+  expect_error(out, "auto_engagements", Errc::invalid_argument, 30, 19,
+               "expected a sequence of automatic engagements, got the string 'FU-B'");
+}
+
+TEST(Schema, ClosedLoopErrorsAreAllReported) {
+  // Every problem in one file, each at its own key path.
+  std::string text = loop_with("mezs: [MEZ-A], linked_sensors: [RA, RB]", "mezs: [NFA-B], linked_sensors: [IB]");
+  text.replace(text.find("policy: deny"), 12, "policy: maybe");
+  text.replace(text.find("threat: ballistic_missile"), 25, "threat: aircraft");
+  const auto out = parse(text);
+  EXPECT_FALSE(out.scenario.has_value());
+  EXPECT_EQ(out.errors.size(), 4U) << all_errors(out);
+  for (const char* path : {"fire_units[0].mezs[0]", "fire_units[0].linked_sensors[0]", "operators[1].policy",
+                           "auto_engagements[2].threat"}) {
+    EXPECT_NE(test::error_at(out, path), nullptr) << path << "\n" << all_errors(out);
+  }
 }
 
 }  // namespace

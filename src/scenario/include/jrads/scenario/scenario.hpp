@@ -12,6 +12,7 @@
 #include "jrads/command/authority.hpp"
 #include "jrads/core/result.hpp"
 #include "jrads/engage/intercept.hpp"
+#include "jrads/node/node_params.hpp"
 #include "jrads/sensors/sensor_params.hpp"
 #include "jrads/world/terrain.hpp"
 #include "jrads/world/world.hpp"
@@ -74,6 +75,10 @@ struct FireUnit {
   engage::FireUnitEnvelope envelope;
   int missiles = 8;  // interceptors ready to fire
   int channels = 2;  // simultaneous engagements
+  std::vector<std::string> mezs;            // missile_engagement_zone ids it is assigned (the ROE then
+                                            // requires the intercept inside one); empty: none
+  std::vector<std::string> linked_sensors;  // ids of radars (either party) giving it fire-control data
+  double ready_from_s = 0.0;                // not ready before this simulation time, >= 0
 };
 
 struct Scenario {
@@ -97,6 +102,11 @@ struct Scenario {
   std::vector<command::ZoneParams> zones;
   std::vector<command::WcsSetting> weapons_control;
   command::Wcs default_wcs = command::Wcs::tight;
+  // The closed engagement loop (jrads/node/node_params.hpp): simulated operators, automatic
+  // engagement delegated to units, and the doctrine.
+  std::vector<node::OperatorParams> operators;
+  std::vector<node::AutoEngagement> auto_engagements;
+  node::EngagementRules engagement;
 };
 
 // Every problem found, each with file, line, column, key path and a message that says what
@@ -121,7 +131,8 @@ inline constexpr std::size_t max_scenario_bytes = std::size_t{16} << 20;
 // The embedded default scenario (scenarios/default.yaml compiled in).
 [[nodiscard]] std::string_view default_scenario_yaml() noexcept;
 // A one-screen human summary: parties and roles, sites, terrain, sensor counts per type and
-// party, platforms per category and kind, duration.
+// party, fire units with type and party, operators and automatic engagements, platforms per
+// category and kind, duration.
 [[nodiscard]] std::string summary(const Scenario& s);
 
 }  // namespace jrads::scenario
