@@ -27,4 +27,15 @@ struct MetricsRun {
 // Compares tracks with truth and prints the quality measures. Returns the exit code.
 int metrics(const MetricsRun& run);
 
+struct ChainRun {
+  std::string scenario_path;  // empty: the embedded default
+  std::optional<std::uint64_t> seed;
+  std::string out_dir;
+  bool hide_paths = false;     // a temporary directory
+  bool print_sensors = false;  // also the sensors' tallies (the demo)
+};
+// World, sensors, picture, engagement planning, command and simulated outcomes in one process
+// (jrads run); writes the run's files into out_dir and prints the outcome.
+int run_chain(const ChainRun& run);
+
 }  // namespace jrads::app

@@ -222,6 +222,13 @@ int run(int argc, char** argv) {
   generate_cmd->add_option("--duration-s", gen.duration_s, "Simulated duration in seconds")->capture_default_str();
   generate_cmd->add_option("--out", gen_out, "Output file (default: standard output)");
 
+  jrads::app::ChainRun chain_run;
+  auto* run_cmd = app.add_subcommand(
+      "run", "World, sensors, picture, engagement and command in one closed loop; writes the run's files and outcome");
+  run_cmd->add_option("scenario", chain_run.scenario_path, "Scenario YAML file (default: the embedded scenario)");
+  run_cmd->add_option("--seed", chain_run.seed, "Random seed (default: the scenario's)")->check(kNonNegative);
+  run_cmd->add_option("--out", chain_run.out_dir, "Output directory")->required()->check(kNonEmpty);
+
   jrads::app::TrackRun track_run;
   auto* track_cmd = app.add_subcommand("track", "Build the recognised air picture from sensors.csv and detections.csv");
   track_cmd->add_option("--in", track_run.in_dir, "Directory with sensors.csv and detections.csv")->required()->check(kNonEmpty);
@@ -254,6 +261,7 @@ int run(int argc, char** argv) {
   if (track_cmd->parsed()) return jrads::app::track(track_run);
 
   if (generate_cmd->parsed()) return generate(gen, gen_out);
+  if (run_cmd->parsed()) return jrads::app::run_chain(chain_run);
 
   if (demo_cmd->parsed()) return demo(demo_run);
   if (simulate_cmd->parsed()) return simulate(sim_run);

@@ -1,0 +1,473 @@
+#include "jrads/run/engagement_run.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <optional>
+#include <set>
+#include <variant>
+
+#include "jrads/core/csv_format.hpp"
+#include "jrads/core/rng.hpp"
+#include "jrads/engage/kill_probability.hpp"
+#include "jrads/picture/csv_reader.hpp"
+#include "jrads/picture/track_csv.hpp"
+#include "jrads/run/run_output.hpp"
+#include "jrads/scenario/agreement.hpp"
+#include "jrads/scenario/identification.hpp"
+#include "jrads/sim/csv_output.hpp"
+#include "line_of_sight_impl.hpp"
+
+namespace jrads::run {
+
+namespace {
+
+constexpr double kLauncherHeightM = 5.0;  // antenna and launcher above the ground (notional)
+
+engage::ThreatClass true_class(world::PlatformKind k) noexcept {
+  switch (k) {
+    case world::PlatformKind::cruise_missile: return engage::ThreatClass::cruise_missile;
+    case world::PlatformKind::drone: return engage::ThreatClass::drone;
+    default: return engage::ThreatClass::aircraft;
+  }
+}
+
+std::optional<double> radar_range_m(const std::vector<sensors::SensorParams>& all, const std::string& id) {
+  for (const auto& p : all) {
+    if (const auto* r = std::get_if<sensors::RadarParams>(&p); r != nullptr && r->id == id) return r->max_range_m;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<RunInput> input_from_scenario(const scenario::Scenario& s, world::ElevationGrid terrain) {
+  RunInput in;
+  for (const scenario::FireUnit& f : s.fire_units) {
+    const auto site = std::find_if(s.sites.begin(), s.sites.end(), [&](const scenario::Site& x) { return x.id == f.site; });
+    if (site == s.sites.end()) return fail(Errc::dangling_ref, "fire unit " + f.id + ": unknown site " + f.site);
+    UnitSite u;
+    u.unit.id = f.id;
+    u.unit.party = f.party;
+    u.unit.envelope = f.envelope;
+    u.unit.rounds = f.missiles;
+    u.unit.channels = f.channels;
+    u.unit.mezs = f.mezs;
+    u.unit.ready_from = SimTime::from_s(f.ready_from_s);
+    const double ground = terrain.height_m(site->position.lat_deg, site->position.lon_deg);
+    u.site = {site->position.lat_deg, site->position.lon_deg, ground + kLauncherHeightM};
+    u.linked_sensor_ids = f.linked_sensors;
+    for (const std::string& id : f.linked_sensors) {
+      if (!radar_range_m(s.sensors, id)) return fail(Errc::dangling_ref, "fire unit " + f.id + ": linked sensor " + id + " is no radar");
+    }
+    in.units.push_back(std::move(u));
+  }
+  for (const world::DefendedAssetParams& a : s.world.defended_assets) {
+    in.assets.push_back({a.id, {a.lat_deg, a.lon_deg, terrain.height_m(a.lat_deg, a.lon_deg)}, a.radius_m,
+                         1.0 / std::max(1, a.priority)});
+  }
+  for (const scenario::Party& p : s.parties) {
+    in.chain.parties.push_back(p.id);
+    if (p.role == scenario::PartyRole::coordinating) in.chain.lead_party = p.id;
+  }
+  for (const scenario::FireUnit& f : s.fire_units) in.chain.units.push_back({f.id, f.party});
+  in.chain.roles = s.roles;
+  in.chain.delegations = s.delegations;
+  in.zones = s.zones;
+  in.wcs = s.weapons_control;
+  in.default_wcs = s.default_wcs;
+  if (const auto day = scenario::scenario_day(s)) {
+    const auto notices = scenario::termination_notices(s);
+    in.agreement = command::agreement_state(scenario::agreement_terms(s), notices, *day);
+  } else {
+    in.agreement.phase = command::AgreementPhase::in_force;
+    in.agreement.in_force = true;
+    in.agreement.reason = "the scenario names no day: the agreement is taken as in force";
+  }
+  in.tracker.context = scenario::identification_context(s);
+  in.post.rules = s.engagement;
+  in.post.operators = s.operators;
+  in.post.auto_engagements = s.auto_engagements;
+  in.post.identity = in.tracker.identity;
+  in.sim.world = s.world;
+  in.sim.world.duration_s = s.duration_s;
+  in.sim.terrain = std::move(terrain);
+  in.sim.sensors = s.sensors;
+  in.sim.adsb = s.adsb;
+  return in;
+}
+
+namespace {
+
+// An interceptor in flight, with what truth says it was aimed at.
+struct Interceptor {
+  node::Launch launch;
+  int round = 0;            // within its engagement's salvo
+  std::int32_t aimed = -1;  // platform nearest to the track at launch, or -1
+};
+
+class ClosedLoop final : public sim::SimulationSink {
+ public:
+  // `in` outlives the run; its simulation part has been handed to the simulation loop.
+  ClosedLoop(RunInput& in, std::vector<sensors::SensorParams> sensors, double duration_s, std::uint64_t seed,
+             picture::TrackCsvWriter& tracks)
+      : in_(in), sim_sensors_(std::move(sensors)), duration_s_(duration_s), seed_(seed), rng_(seed), tracks_(tracks) {}
+
+  void on_start(const std::vector<sensors::SensorInfo>& infos, const world::World& world) override {
+    world_ = &world;
+    std::string text;
+    sim::append_sensors_csv(text, infos);
+    auto sites = picture::parse_sensors_csv(text, "sensors.csv");
+    JRADS_ASSERT(sites.has_value());  // our own rows
+    sites_ = std::move(*sites);
+    for (const auto& i : infos) sensor_ids_.push_back(i.id);
+    tracker_.emplace(sites_, in_.tracker);
+    const LocalFrame& region = tracker_->frame().region();
+
+    node::CommandPostParams post = in_.post;
+    for (const UnitSite& us : in_.units) {
+      node::FireUnit u = us.unit;
+      u.envelope.pos_enu = region.enu_from_geodetic(us.site).vec();
+      for (const std::string& id : us.linked_sensor_ids) {
+        const auto at = std::find(sensor_ids_.begin(), sensor_ids_.end(), id);
+        const std::optional<double> range = radar_range_m(sim_sensors_, id);
+        if (at == sensor_ids_.end() || !range) {
+          fail_with("fire unit " + u.id + ": linked sensor " + id + " is not a radar of the run");
+          return;
+        }
+        u.linked_sensors.push_back(
+            {id, tracker_->frame().sensor_position(static_cast<std::uint32_t>(at - sensor_ids_.begin())), *range});
+      }
+      post.units.push_back(std::move(u));
+    }
+    for (const AssetSite& a : in_.assets) {
+      const Eigen::Vector3d c = region.enu_from_geodetic(a.centre).vec();
+      post.assets.push_back({a.id, c.head<2>(), a.radius_m, a.value});
+      assets_.push_back({a.id, c.head<2>(), a.radius_m});
+    }
+    auto airspace = command::Airspace::make(region.origin(), in_.zones, in_.wcs, in_.default_wcs);
+    if (!airspace) return fail_with("airspace: " + airspace.error().message);
+    auto authority = command::Authority::make(in_.chain);
+    if (!authority) return fail_with("chain of command: " + authority.error().message);
+    const world::ElevationGrid* terrain = &world.terrain();
+    los_ = TerrainLineOfSight(region, terrain);
+    auto post_made = node::CommandPost::make(std::move(post), std::move(*authority), std::move(*airspace), in_.agreement,
+                                             region, seed_, [this](const Eigen::Vector3d& a, const Eigen::Vector3d& b) {
+                                               return los_.clear(a, b);
+                                             });
+    if (!post_made) return fail_with("command post: " + post_made.error().message);
+    post_.emplace(std::move(*post_made));
+    platforms_ = world.params().platforms;
+    const auto& platforms = platforms_;
+    first_detection_.assign(platforms.size(), std::nullopt);
+    first_launch_.assign(platforms.size(), std::nullopt);
+    hit_.assign(platforms.size(), false);
+    for (const auto& p : platforms) {
+      if (p.category == world::Category::hostile && p.start_time_s < duration_s_) ++result_.threats;
+    }
+  }
+
+  void on_truth(SimTime t, std::span<const std::pair<PlatformIndex, world::PlatformState>> samples) override {
+    if (failed()) return;
+    const LocalFrame& region = tracker_->frame().region();
+    for (const auto& [i, st] : samples) {
+      const world::PlatformParams& p = world_->platform(i);
+      if (p.category != world::Category::hostile || hit_[i.value()]) continue;
+      const Eigen::Vector2d pos = region.enu_from_ecef(st.pos_ecef).vec().head<2>();
+      for (const AssetArea& a : assets_) {
+        if ((pos - a.centre).norm() <= a.radius_m) {
+          result_.assets_hit.push_back({a.id, p.id, t.s()});
+          hit_[i.value()] = true;
+          break;
+        }
+      }
+    }
+  }
+
+  void on_detections(std::span<const sensors::Detection> detections) override {
+    if (failed()) return;
+    std::string line;
+    for (const sensors::Detection& d : detections) {
+      if (d.truth_index >= 0 && !first_detection_[static_cast<std::size_t>(d.truth_index)]) {
+        first_detection_[static_cast<std::size_t>(d.truth_index)] = d.time;
+      }
+      line.clear();
+      sim::append_detection_row(line, d, sensor_ids_);
+      line.pop_back();  // the newline
+      auto report = picture::parse_detection_line(line, sites_, "detections.csv", ++detection_line_);
+      JRADS_ASSERT(report.has_value());  // our own rows
+      tracker_->add(*report);
+    }
+  }
+
+  void on_finish() override {
+    if (failed()) return;
+    tracker_->finish();
+    tracks_.write(tracker_->take_rows());
+    for (auto& a : tracker_->take_alerts()) alerts_.push_back(std::move(a));
+  }
+
+  [[nodiscard]] bool failed() const override { return !error_.empty(); }
+
+  // Interceptors meeting their aim point within [t0, t1): the end game, before the sensors
+  // observe the window.
+  void before_observe(SimTime t0, SimTime t1, world::World& world) {
+    if (failed()) return;
+    for (auto it = flying_.begin(); it != flying_.end();) {
+      if (it->launch.intercept_at >= t1) {
+        ++it;
+        continue;
+      }
+      end_game(*it, std::max(it->launch.intercept_at, t0), world);
+      it = flying_.erase(it);
+    }
+  }
+
+  // The picture's latest rows go to the command post; its launches into the air.
+  void after_window(SimTime t1, const world::World& world) {
+    if (failed()) return;
+    std::vector<picture::TrackRow> rows = tracker_->take_rows();
+    tracks_.write(rows);
+    for (auto& a : tracker_->take_alerts()) alerts_.push_back(std::move(a));
+    if (!rows.empty()) {
+      const SimTime latest = rows.back().time;
+      picture_.clear();
+      const picture::CommonFrame& frame = tracker_->frame();
+      for (const picture::TrackRow& r : rows) {
+        if (r.time != latest) continue;
+        node::PictureTrack t;
+        t.row = r;
+        t.pos_enu = frame.region().enu_from_geodetic(r.pos).vec();
+        // FORMATS velocities are in the local ENU frame at the track: into the region frame.
+        const Eigen::Matrix3d ecef_from_local = rot_enu_from_ecef(r.pos.lat_deg, r.pos.lon_deg).transpose();
+        t.vel_enu = frame.region().enu_from_ecef_vec(ecef_from_local * r.vel_enu);
+        picture_.push_back(t);
+      }
+    }
+    for (node::PictureTrack& t : picture_) t.evidence = tracker_->evidence(t.row.track_number);
+    node::StepResult step = post_->step(t1, picture_);
+    for (const node::EngagementEvent& e : step.events) record(e);
+    std::map<std::uint64_t, int> rounds;
+    for (const node::Launch& l : step.launches) {
+      Interceptor i;
+      i.launch = l;
+      i.round = ++rounds[l.engagement];
+      i.aimed = nearest_platform(world, l.at, l.track_pos_enu, 1e12);
+      ++result_.rounds_used;
+      if (i.aimed >= 0) {
+        const world::PlatformParams& p = world.platform(PlatformIndex(static_cast<std::uint32_t>(i.aimed)));
+        if (p.category == world::Category::hostile) {
+          auto& first = first_launch_[static_cast<std::size_t>(i.aimed)];
+          if (!first) first = l.at;
+        }
+      }
+      engagement_aimed_[l.engagement] = i.aimed;
+      flying_.push_back(i);
+    }
+  }
+
+  Result<RunResult> finish(std::vector<EventRow>& rows) {
+    if (failed()) return fail(Errc::invalid_argument, error_);
+    rows = std::move(rows_);
+    std::stable_sort(rows.begin(), rows.end(), [](const EventRow& a, const EventRow& b) { return a.time < b.time; });
+    const auto& platforms = platforms_;  // the world itself has gone with the simulation loop
+    double sum = 0.0;
+    for (std::size_t i = 0; i < platforms.size(); ++i) {
+      if (platforms[i].category != world::Category::hostile) continue;
+      if (killed_.count(static_cast<std::int32_t>(i)) != 0) ++result_.killed;
+      if (hit_[i]) ++result_.leakers;
+      if (first_launch_[i] && first_detection_[i]) {
+        const double dt = (*first_launch_[i] - *first_detection_[i]).s();
+        ++result_.engaged_threats;
+        sum += dt;
+        result_.detect_to_engage_max_s = std::max(result_.detect_to_engage_max_s, dt);
+      }
+    }
+    if (result_.engaged_threats > 0) result_.detect_to_engage_mean_s = sum / result_.engaged_threats;
+    for (const EventRow& r : rows) ++result_.events[r.event];
+    result_.units = post_->units();
+    return result_;
+  }
+
+  [[nodiscard]] const std::vector<picture::Alert>& alerts() const { return alerts_; }
+  [[nodiscard]] const std::vector<picture::SensorSite>& sites() const { return sites_; }
+
+ private:
+  struct AssetArea {
+    std::string id;
+    Eigen::Vector2d centre;
+    double radius_m = 0.0;
+  };
+
+
+  void fail_with(std::string message) { error_ = std::move(message); }
+
+  // The live platform nearest a region point at time t, within max_m; -1 when none.
+  std::int32_t nearest_platform(const world::World& world, SimTime t, const Eigen::Vector3d& pos_enu, double max_m) const {
+    const Eigen::Vector3d p_ecef = tracker_->frame().region().ecef_from_enu(Enu::from(pos_enu)).vec();
+    std::int32_t best = -1;
+    double best_m = max_m;
+    for (std::uint32_t i = 0; i < world.platform_count(); ++i) {
+      const auto st = world.state_at(PlatformIndex(i), t);
+      if (!st) continue;
+      const double d = (st->pos_ecef.vec() - p_ecef).norm();
+      if (d <= best_m) {
+        best_m = d;
+        best = static_cast<std::int32_t>(i);
+      }
+    }
+    return best;
+  }
+
+  void end_game(const Interceptor& icp, SimTime t, world::World& world) {
+    const node::Launch& l = icp.launch;
+    EventRow row;
+    row.time = t;
+    row.event = "outcome";
+    row.engagement = l.engagement;
+    row.track = l.track;
+    row.unit = l.unit;
+    row.kill_probability = l.kill_probability;
+    const std::int32_t met = nearest_platform(world, t, l.point_enu, in_.interceptor.basket_m);
+    count_category(icp.aimed, met);
+    if (met < 0) {
+      row.outcome = "missed";
+      row.reasons = fmt_reasons("no platform within %.0f m of the aim point", in_.interceptor.basket_m);
+      ++result_.misses;
+      rows_.push_back(std::move(row));
+      return;
+    }
+    const PlatformIndex pi(static_cast<std::uint32_t>(met));
+    const world::PlatformParams& p = world.platform(pi);
+    const auto st = world.state_at(pi, t);
+    const LocalFrame& region = tracker_->frame().region();
+    const Eigen::Vector3d pos = region.enu_from_ecef(st->pos_ecef).vec();
+    const Eigen::Vector3d vel = region.enu_from_ecef_vec(st->vel_ecef);
+    engage::Intercept at;
+    at.feasible = true;
+    at.point_enu = pos;
+    at.range_m = (pos - l.site_enu).norm();
+    const node::FireUnit* unit = nullptr;
+    for (const UnitSite& u : in_.units) {
+      if (u.unit.id == l.unit) unit = &u.unit;
+    }
+    JRADS_ASSERT(unit != nullptr);
+    engage::FireUnitEnvelope env = unit->envelope;
+    env.pos_enu = l.site_enu;
+    const engage::ThreatClass cls = true_class(p.kind);
+    const double pk = engage::kill_probability(l.type, cls, engage::geometry_of(env, at, vel), in_.post.kill);
+    RngStream draw = rng_.stream("interceptor/" + std::to_string(l.engagement) + "/" + std::to_string(icp.round));
+    const double u = draw.uniform();
+    const double miss_m = (pos - l.point_enu).norm();
+    row.truth_id = p.id;
+    row.kill_probability = pk;
+    if (u < pk) {
+      world.destroy(pi, t);
+      killed_.insert(met);
+      engagement_killed_[l.engagement] = true;
+      row.outcome = "killed";
+    } else {
+      row.outcome = "survived";
+      ++result_.misses;
+    }
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "met %s %.0f m from the aim point; notional Pk %.2f against a %s; draw %.3f", p.id.c_str(),
+                  miss_m, pk, engage::to_string(cls), u);
+    row.reasons = buf;
+    rows_.push_back(std::move(row));
+  }
+
+  void count_category(std::int32_t aimed, std::int32_t met) {
+    bool civil = false, friendly = false;
+    for (const std::int32_t i : {aimed, met}) {
+      if (i < 0) continue;
+      const world::Category c = world_->platform(PlatformIndex(static_cast<std::uint32_t>(i))).category;
+      civil = civil || c == world::Category::civil;
+      friendly = friendly || c == world::Category::friendly;
+    }
+    result_.civil_engaged += civil ? 1 : 0;
+    result_.fratricide += friendly ? 1 : 0;
+  }
+
+  static std::string fmt_reasons(const char* f, double v) {
+    char buf[120];
+    std::snprintf(buf, sizeof buf, f, v);
+    return buf;
+  }
+
+  void record(const node::EngagementEvent& e) {
+    EventRow row = event_row(e);
+    if (e.kind == node::EventKind::refusal) {
+      for (const std::string& r : e.rules) ++result_.refusals_by_rule[r];
+    }
+    if (e.kind == node::EventKind::assessment) {
+      const bool said_killed = e.outcome == "destroyed";
+      (said_killed ? result_.assessed_destroyed : result_.assessed_survived) += 1;
+      if (said_killed != (engagement_killed_.count(e.engagement) != 0)) ++result_.assessment_wrong;
+    }
+    rows_.push_back(std::move(row));
+  }
+
+ private:
+  RunInput& in_;
+  std::vector<sensors::SensorParams> sim_sensors_;
+  double duration_s_ = 0.0;
+  std::uint64_t seed_ = 0;
+  Rng rng_;
+  picture::TrackCsvWriter& tracks_;
+  const world::World* world_ = nullptr;  // during the simulation loop only
+  std::vector<world::PlatformParams> platforms_;
+  std::vector<picture::SensorSite> sites_;
+  std::vector<std::string> sensor_ids_;
+  std::optional<picture::Tracker> tracker_;
+  std::optional<node::CommandPost> post_;
+  TerrainLineOfSight los_;
+  std::vector<AssetArea> assets_;
+  std::vector<node::PictureTrack> picture_;
+  std::vector<Interceptor> flying_;
+  std::vector<EventRow> rows_;
+  std::vector<picture::Alert> alerts_;
+  std::vector<std::optional<SimTime>> first_detection_, first_launch_;
+  std::vector<bool> hit_;
+  std::set<std::int32_t> killed_;
+  std::map<std::uint64_t, std::int32_t> engagement_aimed_;
+  std::map<std::uint64_t, bool> engagement_killed_;
+  int detection_line_ = 1;  // the header
+  std::string error_;
+  RunResult result_;
+};
+
+}  // namespace
+
+Result<RunResult> run_engagements(RunInput input, const RunOptions& options, const std::filesystem::path& out_dir) {
+  auto csv = sim::CsvOutput::open(out_dir);
+  if (!csv) return fail(csv.error());
+  auto tracks = picture::TrackCsvWriter::open(out_dir / "tracks.csv");
+  if (!tracks) return fail(tracks.error());
+  std::vector<sensors::SensorParams> sensors_copy = input.sim.sensors;
+  const double duration_s = input.sim.world.duration_s;
+  sim::SimulationInput sim_input = std::move(input.sim);
+  ClosedLoop loop(input, std::move(sensors_copy), duration_s, options.seed, *tracks);
+
+  sim::SimulationOptions so;
+  so.seed = options.seed;
+  so.window_s = 1.0;  // the loop closes every second (the output does not depend on the window)
+  so.progress = options.progress;
+  so.before_observe = [&loop](SimTime t0, SimTime t1, world::World& w) { loop.before_observe(t0, t1, w); };
+  so.after_window = [&loop](SimTime t1, const world::World& w) { loop.after_window(t1, w); };
+  std::vector<sim::SimulationSink*> sinks{csv->get(), &loop};
+  sinks.insert(sinks.end(), options.extra_sinks.begin(), options.extra_sinks.end());
+  sim::run_simulation(std::move(sim_input), so, sinks);
+
+  std::vector<EventRow> rows;
+  auto result = loop.finish(rows);
+  if (!result) return result;
+  if (auto ok = (*csv)->commit(); !ok) return fail(ok.error());
+  if (auto ok = tracks->commit(); !ok) return fail(ok.error());
+  if (auto ok = picture::write_alerts_csv(out_dir / "alerts.csv", loop.alerts(), loop.sites()); !ok) return fail(ok.error());
+  if (auto ok = write_engagements_csv(out_dir / "engagements.csv", rows); !ok) return fail(ok.error());
+  if (auto ok = write_summary_json(out_dir / "summary.json", *result, options.seed); !ok) return fail(ok.error());
+  return result;
+}
+
+}  // namespace jrads::run

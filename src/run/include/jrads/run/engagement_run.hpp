@@ -1,0 +1,111 @@
+#pragma once
+// `jrads run`: the whole chain in one process, closed loop. The simulated world and sensors
+// (sim) feed an in-process picture (picture::Tracker, reading each report exactly as a picture
+// reading detections.csv would); the command post (node) decides on that picture; its launches
+// fly out in the simulated world, where the outcome is drawn from a seeded stream and a kill
+// destroys the platform, so that the sensors and the picture stop seeing it.
+//
+//   RunInput in = run::input_from_scenario(scenario, terrain).value();
+//   RunResult r = run::run_engagements(std::move(in), {.seed = 7}, out).value();
+//
+// Truth is used only by the world (what an interceptor meets) and by the after-action summary;
+// the command post never sees it. Same input and seed: the same files, byte for byte.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "jrads/command/agreement.hpp"
+#include "jrads/command/airspace.hpp"
+#include "jrads/command/authority.hpp"
+#include "jrads/core/geodesy.hpp"
+#include "jrads/core/result.hpp"
+#include "jrads/node/command_post.hpp"
+#include "jrads/picture/tracker.hpp"
+#include "jrads/scenario/scenario.hpp"
+#include "jrads/sim/simulation.hpp"
+
+namespace jrads::run {
+
+// A fire unit with its site; the run puts the envelope's site and the linked sensors in the
+// picture's region frame.
+struct UnitSite {
+  node::FireUnit unit;  // envelope.pos_enu and linked_sensors are filled by the run
+  Geodetic site;
+  std::vector<std::string> linked_sensor_ids;
+};
+
+struct AssetSite {
+  std::string id;
+  Geodetic centre;
+  double radius_m = 5000.0;
+  double value = 1.0;
+};
+
+// The simulated interceptor's end game (notional): it homes on the nearest platform within
+// its seeker's basket around the aim point at the predicted intercept time, and kills it with
+// the notional kill probability of the true target class and geometry.
+struct InterceptorParams {
+  double basket_m = 1500.0;  // > 0
+};
+
+struct RunInput {
+  sim::SimulationInput sim;
+  picture::TrackerParams tracker;
+  node::CommandPostParams post;  // units and assets are filled by the run from `units`/`assets`
+  std::vector<UnitSite> units;
+  std::vector<AssetSite> assets;
+  command::ChainOfCommand chain;
+  std::vector<command::ZoneParams> zones;
+  std::vector<command::WcsSetting> wcs;
+  command::Wcs default_wcs = command::Wcs::tight;
+  command::AgreementState agreement;
+  InterceptorParams interceptor;
+};
+
+// The scenario as a run: fire units at their sites (terrain height + 5 m), assets valued
+// 1 / priority, the chain of command, airspace, doctrine, operators, automatic engagements,
+// the picture's identification context, and the agreement's state on the scenario's day (in
+// force when the scenario gives no day). Errors name what is missing.
+[[nodiscard]] Result<RunInput> input_from_scenario(const scenario::Scenario& s, world::ElevationGrid terrain);
+
+struct RunOptions {
+  std::uint64_t seed = 1;
+  std::function<void(double)> progress;  // fraction of simulated time done
+  std::vector<sim::SimulationSink*> extra_sinks;  // also fed (a run summary, say)
+};
+
+// What happened, by truth and by the record (summary.json, docs/ENGAGE.md).
+struct AssetHit {
+  std::string asset;
+  std::string platform;
+  double time_s = 0.0;
+};
+struct RunResult {
+  int threats = 0;         // hostile platforms that flew
+  int killed = 0;          // hostile platforms destroyed
+  int leakers = 0;         // hostile platforms that reached a defended asset
+  std::vector<AssetHit> assets_hit;
+  int rounds_used = 0;
+  int civil_engaged = 0;   // launches at a civil aircraft (aimed at, or met)
+  int fratricide = 0;      // launches at a friendly aircraft (aimed at, or met)
+  int misses = 0;          // interceptors that met nothing or did not kill
+  std::map<std::string, int> events;              // engagements.csv rows per event
+  std::map<std::string, int> refusals_by_rule;    // "interlock:civil_evidence", "roe:no_fire_area"...
+  int assessed_destroyed = 0, assessed_survived = 0;
+  int assessment_wrong = 0;  // assessed destroyed but alive, or survived but killed
+  // First detection of a hostile platform to its first launch, over those engaged.
+  int engaged_threats = 0;
+  double detect_to_engage_mean_s = 0.0, detect_to_engage_max_s = 0.0;
+  std::vector<node::UnitStatus> units;  // rounds left at the end
+};
+
+// Runs the scenario and writes into `out_dir`: sensors.csv, truth.csv, detections.csv,
+// detections_truth.csv (shared/FORMATS.md), tracks.csv, alerts.csv, engagements.csv and
+// summary.json (docs/ENGAGE.md). Each file appears under its final name only when complete.
+[[nodiscard]] Result<RunResult> run_engagements(RunInput input, const RunOptions& options,
+                                                const std::filesystem::path& out_dir);
+
+}  // namespace jrads::run
