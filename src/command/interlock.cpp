@@ -54,17 +54,22 @@ InterlockDecision civil_interlock(const TrackFacts& t, const Airspace& airspace,
     const struct {
       EvidenceKind kind;
       const char* what;
-    } civil[] = {{EvidenceKind::mode3, "a Mode 3/A reply"},
-                 {EvidenceKind::emergency_squawk, "an emergency squawk"},
-                 {EvidenceKind::adsb, "ADS-B"},
-                 {EvidenceKind::civil_flight_plan, "a civil flight plan match"}};
+      const char* rule;
+    } civil[] = {{EvidenceKind::mode3, "a Mode 3/A reply", "civil_evidence"},
+                 {EvidenceKind::emergency_squawk, "an emergency squawk", "civil_evidence"},
+                 {EvidenceKind::adsb, "ADS-B", "civil_evidence"},
+                 {EvidenceKind::civil_flight_plan, "a civil flight plan match", "civil_evidence"},
+                 // A friend the picture has not (yet, or no longer) declared friend: its own
+                 // replies and plan still protect it.
+                 {EvidenceKind::mode5_valid, "a valid Mode 5 reply", "friendly_evidence"},
+                 {EvidenceKind::friendly_flight_plan, "a friendly flight plan match", "friendly_evidence"}};
     for (const auto& c : civil) {
       if (t.evidence->count(c.kind) == 0) continue;
       const double age_s = (now - t.evidence->last(c.kind)).s();
       if (age_s <= p.civil_evidence_window_s) {
         d.reasons.push_back(track_name(t) + " had " + c.what + " " + seconds(std::max(age_s, 0.0)) + " ago (window " +
                             seconds(p.civil_evidence_window_s) + ")");
-        d.rules.emplace_back("civil_evidence");
+        d.rules.emplace_back(c.rule);
       }
     }
   }

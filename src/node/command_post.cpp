@@ -672,14 +672,20 @@ struct CommandPost::Impl {
       all_reasons.rules.insert(all_reasons.rules.end(), iv.rules.begin(), iv.rules.end());
       all_reasons.reasons.insert(all_reasons.reasons.end(), iv.reasons.begin(), iv.reasons.end());
     }
+    // Without an intercept the unit cannot carry the order out; the ROE are then judged with
+    // the target where it is.
     const std::optional<engage::Intercept> i = intercept(u, n, 0.0, true);
-    if (i) {
-      const Verdict rv = roe(u, n, i->point_enu, {});
-      if (!rv.allowed) {
-        all_reasons.allowed = false;
-        all_reasons.rules.insert(all_reasons.rules.end(), rv.rules.begin(), rv.rules.end());
-        all_reasons.reasons.insert(all_reasons.reasons.end(), rv.reasons.begin(), rv.reasons.end());
-      }
+    if (!i) {
+      all_reasons.allowed = false;
+      all_reasons.rules.emplace_back("feasibility");
+      all_reasons.reasons.push_back(u.id + " has no intercept of track " + std::to_string(t.row.track_number) +
+                                    " (envelope, line of sight or linked sensors)");
+    }
+    const Verdict rv = roe(u, n, i ? i->point_enu : n.pos_enu, {});
+    if (!rv.allowed) {
+      all_reasons.allowed = false;
+      all_reasons.rules.insert(all_reasons.rules.end(), rv.rules.begin(), rv.rules.end());
+      all_reasons.reasons.insert(all_reasons.reasons.end(), rv.reasons.begin(), rv.reasons.end());
     }
     EngagementEvent ev = event(now, all_reasons.allowed ? EventKind::order : EventKind::refusal, nullptr, n, &u, actor);
     ev.rules = all_reasons.rules;

@@ -109,9 +109,15 @@ struct Interceptor {
 class ClosedLoop final : public sim::SimulationSink {
  public:
   // `in` outlives the run; its simulation part has been handed to the simulation loop.
-  ClosedLoop(RunInput& in, std::vector<sensors::SensorParams> sensors, double duration_s, std::uint64_t seed,
+  ClosedLoop(RunInput& in, std::vector<sensors::SensorParams> sensors, double duration_s, const RunOptions& options,
              picture::TrackCsvWriter& tracks)
-      : in_(in), sim_sensors_(std::move(sensors)), duration_s_(duration_s), seed_(seed), rng_(seed), tracks_(tracks) {}
+      : in_(in),
+        sim_sensors_(std::move(sensors)),
+        duration_s_(duration_s),
+        seed_(options.seed),
+        inspect_(options.inspect),
+        rng_(options.seed),
+        tracks_(tracks) {}
 
   void on_start(const std::vector<sensors::SensorInfo>& infos, const world::World& world) override {
     world_ = &world;
@@ -247,6 +253,7 @@ class ClosedLoop final : public sim::SimulationSink {
     for (node::PictureTrack& t : picture_) t.evidence = tracker_->evidence(t.row.track_number);
     node::StepResult step = post_->step(t1, picture_);
     for (const node::EngagementEvent& e : step.events) record(e);
+    if (inspect_) inspect_(t1, *post_, picture_, world);
     std::map<std::uint64_t, int> rounds;
     for (const node::Launch& l : step.launches) {
       Interceptor i;
@@ -413,6 +420,7 @@ class ClosedLoop final : public sim::SimulationSink {
   std::vector<sensors::SensorParams> sim_sensors_;
   double duration_s_ = 0.0;
   std::uint64_t seed_ = 0;
+  decltype(RunOptions::inspect) inspect_;
   Rng rng_;
   picture::TrackCsvWriter& tracks_;
   const world::World* world_ = nullptr;  // during the simulation loop only
@@ -447,7 +455,7 @@ Result<RunResult> run_engagements(RunInput input, const RunOptions& options, con
   std::vector<sensors::SensorParams> sensors_copy = input.sim.sensors;
   const double duration_s = input.sim.world.duration_s;
   sim::SimulationInput sim_input = std::move(input.sim);
-  ClosedLoop loop(input, std::move(sensors_copy), duration_s, options.seed, *tracks);
+  ClosedLoop loop(input, std::move(sensors_copy), duration_s, options, *tracks);
 
   sim::SimulationOptions so;
   so.seed = options.seed;

@@ -58,11 +58,14 @@ TEST(CivilInterlock, RefusesNeutralFriendAndAssumedFriendOnly) {
   }
 }
 
-TEST(CivilInterlock, RecentCivilEvidenceRefusesWhateverTheIdentity) {
+// Civil evidence, and a friend's own (a valid Mode 5 reply, a friendly flight plan): a friend
+// the picture has not declared friend is still protected.
+TEST(CivilInterlock, RecentCivilOrFriendlyEvidenceRefusesWhateverTheIdentity) {
   const Airspace a = corridor_airspace();
   const InterlockParams p;  // 900 s window
   for (const EvidenceKind kind : {EvidenceKind::mode3, EvidenceKind::adsb, EvidenceKind::civil_flight_plan,
-                                  EvidenceKind::emergency_squawk}) {
+                                  EvidenceKind::emergency_squawk, EvidenceKind::mode5_valid,
+                                  EvidenceKind::friendly_flight_plan}) {
     EvidenceRecord rec;
     rec.add(Evidence{at(100), kind, 1234});
     TrackFacts t = hostile_missile();

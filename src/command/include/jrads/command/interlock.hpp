@@ -46,7 +46,7 @@ struct TrackFacts {
 struct InterlockDecision {
   bool refused = false;
   std::vector<std::string> reasons;  // every rule that refused ("track 12 is neutral", ...)
-  std::vector<std::string> rules;    // the rule of each reason: "identity", "civil_evidence", "corridor_airliner"
+  std::vector<std::string> rules;    // the rule of each reason: "identity", "civil_evidence", "friendly_evidence", "corridor_airliner"
 };
 
 // Requires validate(params). Pure: the same facts, airspace and time give the same answer.

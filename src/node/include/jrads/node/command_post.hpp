@@ -165,8 +165,9 @@ class CommandPost {
   [[nodiscard]] StepResult step(SimTime now, std::span<const PictureTrack> picture);
 
   // The order a role would give to engage a track with a unit now, checked as any order is
-  // (authority, civil interlock, ROE); the refusal or approval events it would log. For tests
-  // and exercises: it changes nothing.
+  // (authority, civil interlock, ROE, and whether the unit has an intercept at all): one event,
+  // an order or a refusal with every rule that refused. For tests and exercises: it changes
+  // nothing.
   [[nodiscard]] std::vector<EngagementEvent> try_order(SimTime now, const std::string& actor, const std::string& unit,
                                                        const PictureTrack& track) const;
 

@@ -75,6 +75,12 @@ struct RunOptions {
   std::uint64_t seed = 1;
   std::function<void(double)> progress;  // fraction of simulated time done
   std::vector<sim::SimulationSink*> extra_sinks;  // also fed (a run summary, say)
+  // Called after each command-post step with the picture the post saw and the world's truth,
+  // for tests and exercises (which may ask the post what it would do: try_order). It must not
+  // change anything.
+  std::function<void(SimTime now, const node::CommandPost& post, std::span<const node::PictureTrack> picture,
+                     const world::World& world)>
+      inspect;
 };
 
 // What happened, by truth and by the record (summary.json, docs/ENGAGE.md).

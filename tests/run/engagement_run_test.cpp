@@ -1,0 +1,317 @@
+#include "jrads/run/engagement_run.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "jrads/core/rng.hpp"
+#include "jrads/picture/csv_reader.hpp"
+#include "jrads/picture/track_csv.hpp"
+#include "jrads/run/run_output.hpp"
+#include "jrads/scenario/scenario.hpp"
+#include "jrads/sim/csv_output.hpp"
+
+namespace jrads::run {
+namespace {
+
+namespace fs = std::filesystem;
+
+scenario::Scenario default_scenario() {
+  scenario::ParseOutcome p = scenario::parse_scenario(scenario::default_scenario_yaml(), "<default>");
+  EXPECT_TRUE(p.errors.empty());
+  return std::move(*p.scenario);
+}
+
+RunInput input_of(const scenario::Scenario& s) {
+  auto terrain = world::make_terrain(s.terrain);
+  EXPECT_TRUE(terrain.has_value());
+  auto in = input_from_scenario(s, std::move(*terrain));
+  EXPECT_TRUE(in.has_value()) << (in ? "" : in.error().message);
+  return std::move(*in);
+}
+
+fs::path fresh_dir(const std::string& name) {
+  const fs::path d = fs::path(JRADS_BINARY_DIR) / "test-output" / name;
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::vector<std::string>> read_csv(const fs::path& p) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream in(read_file(p));
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> fields;
+    std::string field;
+    std::istringstream ls(line);
+    while (std::getline(ls, field, ',')) fields.push_back(field);
+    if (!line.empty() && line.back() == ',') fields.emplace_back();
+    rows.push_back(std::move(fields));
+  }
+  return rows;
+}
+
+const char* kFiles[] = {"sensors.csv",     "truth.csv",  "detections.csv",   "detections_truth.csv",
+                        "tracks.csv",      "alerts.csv", "engagements.csv", "summary.json"};
+
+// The default scenario, closed loop: the chain defends (kills by truth), never engages a civil
+// or friendly aircraft, and its record holds together: every launch follows an approval of the
+// same engagement (and an order, unless automatic), every kill is of a hostile platform, and
+// summary.json says what the result says.
+TEST(EngagementRun, DefaultScenarioDefendsWithoutEngagingCivilOrFriendlyAircraft) {
+  const scenario::Scenario s = default_scenario();
+  const fs::path dir = fresh_dir("run-default");
+  auto r = run_engagements(input_of(s), RunOptions{s.seed, {}, {}, {}}, dir);
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->civil_engaged, 0);
+  EXPECT_EQ(r->fratricide, 0);
+  EXPECT_EQ(r->threats, 15);
+  EXPECT_GE(r->killed, 1);
+  EXPECT_GE(r->rounds_used, r->killed);
+  for (const char* f : kFiles) EXPECT_TRUE(fs::exists(dir / f)) << f;
+
+  std::set<std::string> hostile;
+  for (const auto& p : s.world.platforms) {
+    if (p.category == world::Category::hostile) hostile.insert(p.id);
+  }
+  const auto rows = read_csv(dir / "engagements.csv");
+  ASSERT_GE(rows.size(), 2U);
+  EXPECT_EQ(read_file(dir / "engagements.csv").substr(0, std::string(kEngagementsHeader).size()), kEngagementsHeader);
+  std::map<std::string, std::set<std::string>> seen;  // engagement -> events so far
+  int launches = 0, kills = 0;
+  double last_time = -1.0;
+  for (std::size_t k = 1; k < rows.size(); ++k) {
+    const auto& row = rows[k];
+    ASSERT_EQ(row.size(), 16U) << "line " << k + 1;
+    const double t = std::stod(row[0]);
+    EXPECT_GE(t, last_time) << "rows are in time order, line " << k + 1;
+    last_time = t;
+    const std::string& event = row[1];
+    const std::string& id = row[2];
+    if (event == "launch") {
+      ++launches;
+      EXPECT_TRUE(seen[id].count("approval")) << "launch of engagement " << id << " without an approval";
+      EXPECT_TRUE(seen[id].count("order") || row[15].find("automatic engagement") != std::string::npos) << id;
+    }
+    if (event == "outcome" && row[12] == "killed") {
+      ++kills;
+      EXPECT_TRUE(hostile.count(row[13])) << "killed " << row[13];
+    }
+    if (!id.empty()) seen[id].insert(event);
+  }
+  EXPECT_EQ(launches, r->rounds_used);
+  EXPECT_EQ(kills, r->killed);
+
+  const nlohmann::json j = nlohmann::json::parse(read_file(dir / "summary.json"));
+  EXPECT_EQ(j.at("seed").get<std::uint64_t>(), s.seed);
+  EXPECT_EQ(j.at("civil_engaged").get<int>(), 0);
+  EXPECT_EQ(j.at("fratricide").get<int>(), 0);
+  EXPECT_EQ(j.at("killed").get<int>(), r->killed);
+  EXPECT_EQ(j.at("leakers").get<int>(), r->leakers);
+  EXPECT_EQ(j.at("rounds_used").get<int>(), r->rounds_used);
+  EXPECT_EQ(j.at("assets_hit").size(), r->assets_hit.size());
+}
+
+// Same seed, same bytes in every file; another seed changes the sensors' reports.
+TEST(EngagementRun, SameSeedGivesTheSameBytes) {
+  scenario::Scenario s = default_scenario();
+  s.duration_s = 2000.0;  // the first raid's engagements
+  const fs::path a = fresh_dir("run-seed-a"), b = fresh_dir("run-seed-b"), c = fresh_dir("run-seed-c");
+  ASSERT_TRUE(run_engagements(input_of(s), RunOptions{11, {}, {}, {}}, a).has_value());
+  ASSERT_TRUE(run_engagements(input_of(s), RunOptions{11, {}, {}, {}}, b).has_value());
+  ASSERT_TRUE(run_engagements(input_of(s), RunOptions{12, {}, {}, {}}, c).has_value());
+  for (const char* f : kFiles) EXPECT_EQ(read_file(a / f), read_file(b / f)) << f;
+  EXPECT_NE(read_file(a / "detections.csv"), read_file(c / "detections.csv"));
+  EXPECT_GT(read_csv(a / "engagements.csv").size(), 1U);
+}
+
+// With no rounds to fire the world is never touched: the run's FORMATS files are those of a
+// plain simulation (60 s windows there, 1 s here), and its tracks.csv is what a tracker reading
+// those files writes — the in-process picture sees exactly what the files hold.
+TEST(EngagementRun, WithoutRoundsTheFilesAreThoseOfSimulateThenTrack) {
+  scenario::Scenario s = default_scenario();
+  s.duration_s = 900.0;
+  for (auto& f : s.fire_units) f.missiles = 0;
+  const fs::path run_dir = fresh_dir("run-no-rounds");
+  RunInput in = input_of(s);
+  const picture::TrackerParams tracker_params = in.tracker;
+  sim::SimulationInput sim_input = in.sim;
+  ASSERT_TRUE(run_engagements(std::move(in), RunOptions{5, {}, {}, {}}, run_dir).has_value());
+
+  const fs::path sim_dir = fresh_dir("run-no-rounds-sim");
+  {
+    auto csv = sim::CsvOutput::open(sim_dir);
+    ASSERT_TRUE(csv.has_value());
+    sim::SimulationOptions so;
+    so.seed = 5;
+    std::vector<sim::SimulationSink*> sinks{csv->get()};
+    sim::run_simulation(std::move(sim_input), so, sinks);
+    ASSERT_TRUE((*csv)->commit().has_value());
+  }
+  for (const char* f : {"sensors.csv", "truth.csv", "detections.csv", "detections_truth.csv"}) {
+    EXPECT_EQ(read_file(run_dir / f), read_file(sim_dir / f)) << f;
+  }
+  auto sites = picture::read_sensors_csv(sim_dir / "sensors.csv");
+  ASSERT_TRUE(sites.has_value());
+  auto reader = picture::DetectionReader::open(sim_dir / "detections.csv", *sites);
+  ASSERT_TRUE(reader.has_value());
+  picture::Tracker tracker(*sites, tracker_params);
+  picture::Report report;
+  while (true) {
+    auto more = reader->next(report);
+    ASSERT_TRUE(more.has_value());
+    if (!*more) break;
+    tracker.add(report);
+  }
+  tracker.finish();
+  auto writer = picture::TrackCsvWriter::open(sim_dir / "tracks.csv");
+  ASSERT_TRUE(writer.has_value());
+  writer->write(tracker.take_rows());
+  ASSERT_TRUE(writer->commit().has_value());
+  EXPECT_EQ(read_file(run_dir / "tracks.csv"), read_file(sim_dir / "tracks.csv"));
+  const auto rows = read_csv(run_dir / "engagements.csv");
+  for (std::size_t k = 1; k < rows.size(); ++k) EXPECT_NE(rows[k][1], "launch");
+}
+
+// The default raids replaced by random ones: cruise missiles, drones and fighters from the
+// north towards random defended assets, at random times (seeded).
+void randomise_raids(scenario::Scenario& s, std::uint64_t seed) {
+  std::vector<world::PlatformParams> keep, templates;
+  for (const auto& p : s.world.platforms) {
+    if (p.category != world::Category::hostile) {
+      keep.push_back(p);
+    } else if (p.id == "H-CM1" || p.id == "H-D1" || p.id == "H-F1") {
+      templates.push_back(p);
+    }
+  }
+  ASSERT_EQ(templates.size(), 3U);
+  RngStream rng = Rng(seed).stream("test/raids");
+  const auto& assets = s.world.defended_assets;
+  for (int k = 0; k < 12; ++k) {
+    world::PlatformParams p = templates[static_cast<std::size_t>(rng.uniform(0.0, 3.0)) % 3];
+    p.id = "H-R" + std::to_string(k);
+    p.callsign.clear();
+    p.start_time_s = rng.uniform(300.0, 1500.0);
+    const auto& a = assets[static_cast<std::size_t>(rng.uniform(0.0, static_cast<double>(assets.size()))) % assets.size()];
+    world::Waypoint w0 = p.route.front(), w1 = p.route.front(), w2 = p.route.back();
+    w0.lat_deg = 46.2;
+    w0.lon_deg = rng.uniform(18.0, 22.0);
+    w1.lat_deg = rng.uniform(44.9, 45.5);
+    w1.lon_deg = rng.uniform(18.6, 21.6);
+    w2.lat_deg = a.lat_deg;
+    w2.lon_deg = a.lon_deg;
+    p.route = {w0, w1, w2};
+    keep.push_back(std::move(p));
+  }
+  s.world.platforms = std::move(keep);
+}
+
+// Mission R6 / the civil interlock: every track that truth says is a civil or friendly
+// aircraft is refused, whoever orders it with whichever unit — in the default scenario and in
+// randomised raids. Each inspected order is also asked why: most refusals carry the
+// interlock's own rule (the others are refused by the ROE or authority before it matters).
+void expect_civil_and_friendly_refused(scenario::Scenario s, std::uint64_t seed, double every_s) {
+  RunInput in = input_of(s);
+  std::vector<std::string> roles;
+  for (const auto& r : in.chain.roles) roles.push_back(r.id);
+  std::vector<std::string> units;
+  for (const auto& u : in.units) units.push_back(u.unit.id);
+  int checked = 0, by_interlock = 0, tracks_seen = 0;
+  double next_s = 0.0;
+  RunOptions options{seed, {}, {}, {}};
+  options.inspect = [&](SimTime now, const node::CommandPost& post, std::span<const node::PictureTrack> picture,
+                        const world::World& world) {
+    if (now.s() < next_s) return;
+    next_s = now.s() + every_s;
+    for (const node::PictureTrack& t : picture) {
+      // The truth under the track: the nearest platform within 1.5 km at the row's time.
+      const Eigen::Vector3d pos = ecef_from_geodetic(t.row.pos).vec();
+      int best = -1;
+      double best_m = 1500.0;
+      for (std::uint32_t i = 0; i < world.platform_count(); ++i) {
+        const auto st = world.state_at(PlatformIndex(i), t.row.time);
+        if (!st) continue;
+        const double d = (st->pos_ecef.vec() - pos).norm();
+        if (d < best_m) {
+          best_m = d;
+          best = static_cast<int>(i);
+        }
+      }
+      if (best < 0) continue;
+      const world::Category c = world.platform(PlatformIndex(static_cast<std::uint32_t>(best))).category;
+      if (c == world::Category::hostile) continue;
+      ++tracks_seen;
+      for (const std::string& role : roles) {
+        for (const std::string& unit : units) {
+          const auto events = post.try_order(now, role, unit, t);
+          ASSERT_EQ(events.size(), 1U);
+          ++checked;
+          EXPECT_EQ(events[0].kind, node::EventKind::refusal)
+              << role << " ordered " << unit << " to engage track " << t.row.track_number << " ("
+              << world.platform(PlatformIndex(static_cast<std::uint32_t>(best))).id << ") at t=" << now.s() << " identity " << picture::to_string(t.row.identity) << " evidence " << (t.evidence ? t.evidence->log().size() : 0U) << ": " << events[0].reasons;
+          for (const std::string& rule : events[0].rules) {
+            if (rule.rfind("interlock:", 0) == 0) {
+              ++by_interlock;
+              break;
+            }
+          }
+        }
+      }
+    }
+  };
+  const fs::path dir = fresh_dir("run-civil-" + std::to_string(seed));
+  auto r = run_engagements(std::move(in), options, dir);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->civil_engaged, 0);
+  EXPECT_EQ(r->fratricide, 0);
+  EXPECT_GT(tracks_seen, 100);
+  EXPECT_GE(by_interlock, checked * 99 / 100) << by_interlock << " of " << checked;
+  ::testing::Test::RecordProperty("orders_checked", checked);
+  ::testing::Test::RecordProperty("refused_by_interlock", by_interlock);
+  std::printf("orders checked %d, refused by the interlock %d, civil/friendly track views %d\n", checked, by_interlock, tracks_seen);
+}
+
+TEST(EngagementRun, EveryCivilAndFriendlyTrackIsRefusedWhoeverOrdersItInTheDefaultScenario) {
+  expect_civil_and_friendly_refused(default_scenario(), 20260615, 30.0);
+}
+
+TEST(EngagementRun, EveryCivilAndFriendlyTrackIsRefusedWhoeverOrdersItInRandomisedRaids) {
+  for (std::uint64_t seed : {101U, 202U, 303U}) {
+    scenario::Scenario s = default_scenario();
+    randomise_raids(s, seed);
+    s.duration_s = 2400.0;
+    expect_civil_and_friendly_refused(s, seed, 60.0);
+  }
+}
+
+// A scenario that is not a run: a fire unit's linked sensor that the run does not have.
+TEST(EngagementRun, InputErrorsNameTheCulprit) {
+  scenario::Scenario s = default_scenario();
+  s.fire_units[0].site = "nowhere";
+  auto terrain = world::make_terrain(s.terrain);
+  ASSERT_TRUE(terrain.has_value());
+  auto in = input_from_scenario(s, std::move(*terrain));
+  ASSERT_FALSE(in.has_value());
+  EXPECT_NE(in.error().message.find("FU-KAL-1"), std::string::npos) << in.error().message;
+  EXPECT_NE(in.error().message.find("nowhere"), std::string::npos) << in.error().message;
+}
+
+}  // namespace
+}  // namespace jrads::run
