@@ -136,8 +136,8 @@ const CLI::Validator kNonNegative(
 const CLI::Validator kNonEmpty([](std::string& text) { return text.empty() ? std::string("must not be empty") : std::string(); },
                                "NON-EMPTY");
 
-// The demo: simulate the default scenario, track it, and score the picture against truth.
-// Without --out the files go to a temporary directory removed afterwards.
+// The demo: the whole chain on the default scenario (jrads run), then the picture scored
+// against truth. Without --out the files go to a temporary directory removed afterwards.
 int demo(SimRun run) {
   namespace fs = std::filesystem;
   const bool keep = !run.out_dir.empty();
@@ -160,10 +160,8 @@ int demo(SimRun run) {
       std::filesystem::remove_all(dir, ec);  // best effort
     }
   } cleanup{run.out_dir, keep};
-  if (const int rc = simulate(run); rc != 0) return rc;
-  std::printf("\nRecognised air picture\n");
-  jrads::app::TrackRun track_run{run.out_dir, "", !keep, run.scenario_path, run.scenario_path.empty()};
-  if (const int rc = jrads::app::track(track_run); rc != 0) return rc;
+  jrads::app::ChainRun chain{"", run.seed, run.out_dir, !keep, true};
+  if (const int rc = jrads::app::run_chain(chain); rc != 0) return rc;
   std::printf("\nPicture quality against truth\n");
   jrads::app::MetricsRun m;
   const fs::path dir(run.out_dir);
@@ -196,7 +194,7 @@ int run(int argc, char** argv) {
 
   SimRun demo_run;
   demo_run.print_summary = true;
-  auto* demo_cmd = app.add_subcommand("demo", "Simulate, track and score the embedded default scenario");
+  auto* demo_cmd = app.add_subcommand("demo", "Run the whole chain on the embedded default scenario: picture, engagements, outcome, picture quality");
   demo_cmd->add_option("--seed", demo_run.seed, "Random seed (default: the scenario's)")->check(kNonNegative);
   demo_cmd->add_option("--out", demo_run.out_dir, "Keep the simulation and picture files in this directory")->check(kNonEmpty);
 
