@@ -1,5 +1,7 @@
 #include "jrads/engage/intercept.hpp"
 
+#include "jrads/core/geodesy.hpp"
+
 #include <cmath>
 #include <cstdio>
 
@@ -13,6 +15,11 @@ const char* to_string(FireUnitType t) noexcept {
     case FireUnitType::point_defence: return "point_defence";
   }
   return "?";
+}
+
+double height_m(const Eigen::Vector3d& p) noexcept {
+  // The ellipsoid's radii of curvature differ from the mean radius by under 0.7 %.
+  return p.z() + (p.x() * p.x() + p.y() * p.y()) / (2.0 * mean_earth_radius_m());
 }
 
 FireUnitEnvelope notional_envelope(FireUnitType type) noexcept {
@@ -99,7 +106,7 @@ Intercept predict_intercept(const FireUnitEnvelope& u, const Eigen::Vector3d& po
   out.range_m = (out.point_enu - u.pos_enu).norm();
   if (out.range_m < u.min_range_m) out.reasons.push_back("intercept at " + km(out.range_m) + ", inside the minimum range " + km(u.min_range_m));
   if (out.range_m > u.max_range_m) out.reasons.push_back("intercept at " + km(out.range_m) + ", beyond the maximum range " + km(u.max_range_m));
-  const double alt = out.point_enu.z();
+  const double alt = height_m(out.point_enu);
   if (alt < u.min_alt_m) out.reasons.push_back("intercept at " + metres(alt) + ", below the minimum height " + metres(u.min_alt_m));
   if (alt > u.max_alt_m) out.reasons.push_back("intercept at " + metres(alt) + ", above the maximum height " + metres(u.max_alt_m));
   if (los && !los(u.pos_enu, out.point_enu)) out.reasons.push_back("no line of sight from the site to the intercept point");

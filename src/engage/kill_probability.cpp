@@ -32,7 +32,7 @@ EngagementGeometry geometry_of(const FireUnitEnvelope& unit, const Intercept& in
   const Eigen::Vector3d to_site = unit.pos_enu - intercept.point_enu;
   const double range_m = to_site.norm();
   g.range_fraction = intercept.feasible ? range_m / unit.max_range_m : std::numeric_limits<double>::infinity();
-  g.intercept_alt_m = intercept.point_enu.z();  // the same height the envelope check uses
+  g.intercept_alt_m = height_m(intercept.point_enu);  // the same height the envelope check uses
   const double speed_mps = target_vel_enu.norm();
   if (speed_mps > 0.0 && range_m > 0.0) {
     const double cos_aspect = to_site.dot(target_vel_enu) / (range_m * speed_mps);

@@ -130,12 +130,15 @@ struct CommandPost::Impl {
     TrackNow n;
     n.track = &t;
     const double dt_s = std::max(0.0, (now - t.row.time).s());
+    const double speed = std::hypot(t.vel_enu.x(), t.vel_enu.y());
+    n.threat = engage::threat_class_of(picture::classify_profile(speed, t.row.pos.alt_m, p.identity));
     n.vel_enu = t.vel_enu;
-    n.pos_enu = t.pos_enu + t.vel_enu * dt_s;
+    // Cruise missiles and drones follow the terrain: their climb or dive of the moment says
+    // nothing of where they will be in a minute, so they are predicted level.
+    if (n.threat == ThreatClass::cruise_missile || n.threat == ThreatClass::drone) n.vel_enu.z() = 0.0;
+    n.pos_enu = t.pos_enu + n.vel_enu * dt_s;
     n.pos = region.geodetic_from_enu(Enu::from(n.pos_enu));
     n.where = {airspace.plane_from_geodetic(n.pos), n.pos.alt_m};
-    const double speed = std::hypot(n.vel_enu.x(), n.vel_enu.y());
-    n.threat = engage::threat_class_of(picture::classify_profile(speed, n.pos.alt_m, p.identity));
     return n;
   }
 
@@ -392,6 +395,9 @@ struct CommandPost::Impl {
   bool launch(Engagement& e, const PictureTrack* t, std::span<const TrackNow> all, StepResult& out) {
     const FireUnit& u = p.units[e.unit];
     if (t == nullptr) return cancel(e, "track " + std::to_string(e.track) + " left the picture before launch", out);
+    if (t->row.status != picture::TrackStatus::confirmed) {
+      return cancel(e, "track " + std::to_string(e.track) + " is coasting: no fire-control quality at launch", out);
+    }
     const TrackNow n = now_of(*t, e.due);
     Verdict v = interlock(n, e.due);
     const std::optional<engage::Intercept> i = intercept(u, n, 0.0, false);
@@ -399,6 +405,14 @@ struct CommandPost::Impl {
     std::string op = unit_role(u, RoleKind::fire_operator);
     if (op.empty()) op = unit_role(u, RoleKind::unit_commander);
     if (!v.allowed) return refuse(e, n, op, v, out);
+    // Shoot-look-shoot: rounds planned together on one track that are not fired together wait
+    // for the look — a second round would otherwise chase a target the first one has killed.
+    if (p.rules.shoot_look_shoot &&
+        std::any_of(engagements.begin(), engagements.end(), [&](const Engagement& other) {
+          return other.id != e.id && other.track == e.track && other.stage == Stage::in_flight;
+        })) {
+      return cancel(e, "another interceptor is already on track " + std::to_string(e.track) + ": look before shooting again", out);
+    }
     if (!i) return cancel(e, "no intercept of track " + std::to_string(e.track) + " at launch time", out);
     const command::Decision may = authority.check({op, Action::launch, u.id, e.due, "", n.threat}, agreement);
     if (!may.allowed) return refuse(e, n, op, {false, {"authority"}, may.reasons}, out);
@@ -497,6 +511,7 @@ struct CommandPost::Impl {
       const auto it = std::find_if(all.begin(), all.end(), [&](const TrackNow& n) { return n.track->row.track_number == th.track; });
       if (it == all.end()) continue;
       const TrackNow& n = *it;
+      if (n.track->row.status != picture::TrackStatus::confirmed) continue;  // no fire-control quality
       const Verdict iv = interlock(n, now);
       if (!iv.allowed) {
         refuse_once(now, n, nullptr, "interlock", iv, th.value, out);

@@ -259,7 +259,9 @@ class ClosedLoop final : public sim::SimulationSink {
       Interceptor i;
       i.launch = l;
       i.round = ++rounds[l.engagement];
-      i.aimed = nearest_platform(world, l.at, l.track_pos_enu, 1e12);
+      // What the launch is aimed at by truth: the platform under the track's estimate (none: the
+      // track is false or its platform has gone).
+      i.aimed = nearest_platform(world, l.at, l.track_pos_enu, in_.interceptor.basket_m);
       ++result_.rounds_used;
       if (i.aimed >= 0) {
         const world::PlatformParams& p = world.platform(PlatformIndex(static_cast<std::uint32_t>(i.aimed)));

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "jrads/core/geodesy.hpp"
 #include "jrads/core/rng.hpp"
 
 namespace jrads::engage {
@@ -108,6 +109,25 @@ TEST(Intercept, BadEnvelopesAreRejected) {
   e = notional_envelope(FireUnitType::long_range);
   e.reaction_time_s = -1.0;
   EXPECT_FALSE(validate(e));
+}
+
+// The region's tangent plane drops below the earth away from its origin: the envelope's
+// heights are heights above the ellipsoid, not the plane's z (a low cruise missile 130 km from
+// the origin has z near -1.3 km).
+TEST(Intercept, HeightsAreAboveTheEllipsoidNotTheTangentPlane) {
+  const LocalFrame region(Geodetic{44.5, 20.0, 0.0});
+  for (const Geodetic g : {Geodetic{44.5, 21.8, 500.0}, Geodetic{45.6, 20.0, 80.0}, Geodetic{43.6, 18.6, 9000.0},
+                           Geodetic{44.5, 20.0, 300.0}}) {
+    const Eigen::Vector3d p = region.enu_from_geodetic(g).vec();
+    EXPECT_NEAR(height_m(p), g.alt_m, 15.0) << g.lat_deg << " " << g.lon_deg;
+  }
+  const Eigen::Vector3d far = region.enu_from_geodetic(Geodetic{44.5, 21.8, 500.0}).vec();
+  EXPECT_LT(far.z(), -500.0);  // the plane's z alone would call it underground
+  FireUnitEnvelope u = notional_envelope(FireUnitType::short_range);
+  u.pos_enu = region.enu_from_geodetic(Geodetic{44.5, 21.75, 400.0}).vec();
+  const Eigen::Vector3d target = region.enu_from_geodetic(Geodetic{44.5, 21.85, 500.0}).vec();
+  const Intercept i = predict_intercept(u, target, Eigen::Vector3d(-200.0, 0.0, 0.0), 0.0, nullptr);
+  EXPECT_TRUE(i.feasible) << (i.reasons.empty() ? "" : i.reasons[0]);
 }
 
 }  // namespace

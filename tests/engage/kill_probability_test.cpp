@@ -204,7 +204,8 @@ TEST(GeometryOf, HeadOnCrossingAndTailChaseByHand) {
   const EngagementGeometry head_on = geometry_of(u, i, {-250.0, 0.0, 0.0});
   EXPECT_NEAR(head_on.range_fraction, 0.5, 1e-12);
   EXPECT_NEAR(head_on.aspect_deg, 0.0, 1e-9);
-  EXPECT_EQ(head_on.intercept_alt_m, 100.0);
+  EXPECT_EQ(head_on.intercept_alt_m, height_m(i.point_enu));
+  EXPECT_NEAR(head_on.intercept_alt_m, 100.0, 40.0);  // 21 km from the frame's origin: 35 m of earth bulge
   EXPECT_NEAR(geometry_of(u, i, {0.0, 300.0, 0.0}).aspect_deg, 90.0, 1e-9);   // crossing north
   EXPECT_NEAR(geometry_of(u, i, {0.0, 0.0, -50.0}).aspect_deg, 90.0, 1e-9);   // diving over the point
   EXPECT_NEAR(geometry_of(u, i, {250.0, 0.0, 0.0}).aspect_deg, 180.0, 1e-9);  // tail chase
@@ -215,7 +216,7 @@ TEST(GeometryOf, HeadOnCrossingAndTailChaseByHand) {
   const EngagementGeometry dive = geometry_of(u, high, {-400.0, 0.0, -300.0});
   EXPECT_NEAR(dive.range_fraction, 0.75, 1e-12);
   EXPECT_NEAR(dive.aspect_deg, 0.0, 1e-6);
-  EXPECT_EQ(dive.intercept_alt_m, 18100.0);
+  EXPECT_EQ(dive.intercept_alt_m, height_m(high.point_enu));  // above the ellipsoid, not the plane's z
   // A hovering target has no crossing speed.
   EXPECT_EQ(geometry_of(u, i, Eigen::Vector3d::Zero()).aspect_deg, 0.0);
 }

@@ -74,12 +74,21 @@ TEST(DefaultScenario, SitesIncludeTheFiveHectarePlotAndAMountainSite) {
 TEST(DefaultScenario, Sensors) {
   const Scenario& s = default_scenario();
   std::set<std::string> radar_parties, bands;
-  int radars = 0, iffs = 0, adsbs = 0;
+  int radars = 0, acquisition = 0, iffs = 0, adsbs = 0;
   bool mountain_radar = false;
   const auto mountain = std::find_if(s.sites.begin(), s.sites.end(), [](const Site& x) { return x.kind == SiteKind::mountain; });
   ASSERT_NE(mountain, s.sites.end());
   for (const auto& sensor : s.sensors) {
     if (const auto* r = std::get_if<sensors::RadarParams>(&sensor)) {
+      if (r->reference_range_m < 100000.0) {
+        // A fire unit's own acquisition radar: short range, fast scan, linked to its unit.
+        ++acquisition;
+        EXPECT_LE(r->scan_period_s, 4.0) << r->id;
+        EXPECT_TRUE(std::any_of(s.fire_units.begin(), s.fire_units.end(), [&](const FireUnit& f) {
+          return std::find(f.linked_sensors.begin(), f.linked_sensors.end(), r->id) != f.linked_sensors.end();
+        })) << r->id;
+        continue;
+      }
       ++radars;
       radar_parties.insert(r->party);
       bands.insert(r->band);
@@ -96,7 +105,8 @@ TEST(DefaultScenario, Sensors) {
   EXPECT_EQ(radar_parties.size(), 2U);
   EXPECT_GE(bands.size(), 3U);
   EXPECT_TRUE(mountain_radar);
-  EXPECT_EQ(iffs, 2);
+  EXPECT_EQ(acquisition, 1);
+  EXPECT_EQ(iffs, 5);
   EXPECT_EQ(adsbs, 3);
   EXPECT_EQ(s.world.defended_assets.size(), 3U);
 }

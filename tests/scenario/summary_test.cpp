@@ -21,8 +21,8 @@ TEST(Summary, DescribesTheDefaultScenario) {
   EXPECT_TRUE(contains(text, "base_main  air base")) << text;
   EXPECT_TRUE(contains(text, "plot 5.0")) << text;
   EXPECT_TRUE(contains(text, "Terrain: synthetic")) << text;
-  EXPECT_TRUE(contains(text, "radar          8 (KAL 3, MOR 5)")) << text;
-  EXPECT_TRUE(contains(text, "IFF            2 (KAL 1, MOR 1)")) << text;
+  EXPECT_TRUE(contains(text, "radar          9 (KAL 3, MOR 6)")) << text;
+  EXPECT_TRUE(contains(text, "IFF            5 (KAL 2, MOR 3)")) << text;
   EXPECT_TRUE(contains(text, "ADS-B receiver 3")) << text;
   EXPECT_TRUE(contains(text, "Defended assets: 3")) << text;
   EXPECT_TRUE(contains(text, "Hostile origin areas: 1")) << text;

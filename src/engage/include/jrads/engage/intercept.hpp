@@ -20,6 +20,11 @@ namespace jrads::engage {
 enum class FireUnitType : std::uint8_t { long_range, medium_range, short_range, point_defence };
 [[nodiscard]] const char* to_string(FireUnitType t) noexcept;
 
+// Height above the ellipsoid of a point of the region's ENU frame (whose origin lies on the
+// ellipsoid): the tangent plane falls below the earth's surface by d^2 / 2R at a distance d
+// from the origin (1.8 km at 150 km), so z alone is no height. To within metres over a region.
+[[nodiscard]] double height_m(const Eigen::Vector3d& pos_enu) noexcept;
+
 // A fire unit's notional envelope. Positions in the region's ENU frame (m).
 struct FireUnitEnvelope {
   FireUnitType type = FireUnitType::medium_range;
