@@ -46,6 +46,9 @@ std::string fmt(const char* format, double a, double b = 0.0, double c = 0.0) {
 
 Result<void> bad(const std::string& what) { return fail(Errc::invalid_argument, what); }
 
+constexpr double kMaxPictureAgeS = 60.0;         // rows older than this are no picture to fire on
+constexpr double kReproposeAfterDenialS = 60.0;  // a denied pair is not proposed again sooner (same identity)
+
 // A track where the post believes it is now: the latest row extrapolated in a straight line.
 struct TrackNow {
   const PictureTrack* track = nullptr;
@@ -106,7 +109,12 @@ struct CommandPost::Impl {
   SimTime last_now;
   std::string coordinator;                                       // role id (may be empty)
   std::map<std::pair<std::uint32_t, std::string>, std::string> last_refusal;  // (track, unit) -> rules logged
-  std::map<std::uint32_t, bool> destroyed;                       // tracks assessed destroyed
+  std::map<std::uint32_t, SimTime> destroyed;                    // tracks assessed destroyed: when (picture time)
+  struct Denial {
+    SimTime at;
+    Identity identity = Identity::pending;
+  };
+  std::map<std::pair<std::uint32_t, int>, Denial> denied;       // (track, unit): the last denial
   std::map<std::string, RngStream> operator_rng;
 
   Impl(CommandPostParams params, command::Authority auth, command::Airspace air, command::AgreementState agr,
@@ -377,6 +385,7 @@ struct CommandPost::Impl {
                    picture::to_string(n.track->row.identity);
       out.events.push_back(std::move(ev));
       if (!yes) {
+        denied[{e.track, e.unit}] = {e.due, n.track->row.identity};
         release(e);
         return false;
       }
@@ -451,7 +460,9 @@ struct CommandPost::Impl {
     const bool timeout = now >= look + SimTime::from_s(120.0);
     if (t != nullptr && t->row.time < look && !timeout) return true;  // the picture has not caught up yet
     const FireUnit& u = p.units[e.unit];
-    const bool killed = t == nullptr || t->row.status == picture::TrackStatus::coasting;
+    // Gone, coasting, or (at the timeout) not updated by the picture since the look.
+    const bool stale = t != nullptr && t->row.time < look;
+    const bool killed = t == nullptr || t->row.status == picture::TrackStatus::coasting || stale;
     PictureTrack gone;
     gone.row.track_number = e.track;
     const TrackNow n = t != nullptr ? now_of(*t, now) : gone_track(gone);
@@ -459,16 +470,18 @@ struct CommandPost::Impl {
     ev.actor_party = party_of(ev.actor);
     ev.outcome = killed ? "destroyed" : "survived";
     ev.reasons = t == nullptr ? "track " + std::to_string(e.track) + " left the picture after the intercept"
+                 : stale      ? "the picture has shown nothing new of track " + std::to_string(e.track) + " since the intercept"
                  : killed     ? "track " + std::to_string(e.track) + " has not been updated since the intercept"
                               : "track " + std::to_string(e.track) + " is still updated after the intercept";
     if (!killed && p.rules.shoot_look_shoot) ev.reasons += ": it may be engaged again";
     out.events.push_back(std::move(ev));
-    if (killed) destroyed[e.track] = true;
+    if (killed) destroyed[e.track] = t != nullptr ? t->row.time : now;
     release(e);
     return false;
   }
 
   bool refuse(Engagement& e, const TrackNow& n, const std::string& actor, const Verdict& v, StepResult& out) {
+    last_refusal[{e.track, p.units[e.unit].id}] = join(v.rules);  // planning need not log it again
     EngagementEvent ev = event(e.due, EventKind::refusal, &e, n, &p.units[e.unit], actor);
     ev.rules = v.rules;
     ev.reasons = join(v.reasons);
@@ -506,12 +519,17 @@ struct CommandPost::Impl {
     std::vector<const engage::Threat*> targets;
     std::vector<const TrackNow*> target_tracks;
     for (const engage::Threat& th : threats) {
-      if (destroyed.count(th.track) != 0) continue;
       if (std::any_of(engagements.begin(), engagements.end(), [&](const Engagement& e) { return e.track == th.track; })) continue;
       const auto it = std::find_if(all.begin(), all.end(), [&](const TrackNow& n) { return n.track->row.track_number == th.track; });
       if (it == all.end()) continue;
       const TrackNow& n = *it;
       if (n.track->row.status != picture::TrackStatus::confirmed) continue;  // no fire-control quality
+      if ((now - n.track->row.time).s() > kMaxPictureAgeS) continue;         // a stalled picture
+      if (const auto d = destroyed.find(th.track); d != destroyed.end()) {
+        // Assessed destroyed, yet updated again since: the assessment was wrong.
+        if (!(n.track->row.time > d->second + SimTime::from_s(p.rules.kill_assessment_s))) continue;
+        destroyed.erase(d);
+      }
       const Verdict iv = interlock(n, now);
       if (!iv.allowed) {
         refuse_once(now, n, nullptr, "interlock", iv, th.value, out);
@@ -523,6 +541,10 @@ struct CommandPost::Impl {
         const FireUnit& u = p.units[ui];
         const UnitState& s = state[ui];
         if (now < u.ready_from || s.rounds_left - s.rounds_reserved <= 0 || s.channels_busy >= u.channels) continue;
+        if (const auto d = denied.find({th.track, ui});
+            d != denied.end() && d->second.identity == n.track->row.identity && (now - d->second.at).s() < kReproposeAfterDenialS) {
+          continue;  // the approver said no; ask again only after a while or a new identity
+        }
         std::string zone;
         const AutoEngagement* a = automatic(u, n, now);
         const std::string approver = a != nullptr ? std::string("auto") : approver_for(u, n, now, &zone);
@@ -613,7 +635,10 @@ struct CommandPost::Impl {
         e.auto_zone = a->zone;
         EngagementEvent ap = event(now, EventKind::approval, &e, n, &u, "auto");
         ap.reasons = "automatic engagement delegated by " + a->by + " for " + engage::to_string(a->threat) + " in " + a->zone;
-        out.events.push_back(std::move(ap));
+        out.events.push_back(ap);
+        EngagementEvent order = ap;
+        order.kind = EventKind::order;
+        out.events.push_back(std::move(order));
         e.stage = Stage::launching;
         e.due = now + SimTime::from_s(u.envelope.reaction_time_s);
       } else {

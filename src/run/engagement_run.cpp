@@ -66,13 +66,7 @@ Result<RunInput> input_from_scenario(const scenario::Scenario& s, world::Elevati
     in.assets.push_back({a.id, {a.lat_deg, a.lon_deg, terrain.height_m(a.lat_deg, a.lon_deg)}, a.radius_m,
                          1.0 / std::max(1, a.priority)});
   }
-  for (const scenario::Party& p : s.parties) {
-    in.chain.parties.push_back(p.id);
-    if (p.role == scenario::PartyRole::coordinating) in.chain.lead_party = p.id;
-  }
-  for (const scenario::FireUnit& f : s.fire_units) in.chain.units.push_back({f.id, f.party});
-  in.chain.roles = s.roles;
-  in.chain.delegations = s.delegations;
+  in.chain = scenario::chain_of_command(s);
   in.zones = s.zones;
   in.wcs = s.weapons_control;
   in.default_wcs = s.default_wcs;

@@ -32,4 +32,16 @@ std::optional<command::Date> scenario_day(const Scenario& s) {
   return checked_date(s.date);
 }
 
+command::ChainOfCommand chain_of_command(const Scenario& s) {
+  command::ChainOfCommand c;
+  for (const Party& p : s.parties) {
+    c.parties.push_back(p.id);
+    if (p.role == PartyRole::coordinating) c.lead_party = p.id;
+  }
+  for (const FireUnit& f : s.fire_units) c.units.push_back({f.id, f.party});
+  c.roles = s.roles;
+  c.delegations = s.delegations;
+  return c;
+}
+
 }  // namespace jrads::scenario

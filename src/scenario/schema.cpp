@@ -14,6 +14,7 @@
 #include "jrads/command/agreement.hpp"
 #include "jrads/core/geodesy.hpp"
 #include "jrads/core/units.hpp"
+#include "jrads/scenario/agreement.hpp"
 #include "jrads/scenario/kind_defaults.hpp"
 #include "jrads/scenario/polygon.hpp"
 
@@ -1170,15 +1171,7 @@ void Walker::delegations(const YAML::Node& n) {
 // coordinator of the coordinating party, a commander per other party, delegation by the
 // unit's own commander); its message names the role, unit or delegation.
 void Walker::check_chain(const YAML::Node& roles_node) {
-  command::ChainOfCommand c;
-  for (const Party& p : s_.parties) {
-    c.parties.push_back(p.id);
-    if (p.role == PartyRole::coordinating) c.lead_party = p.id;
-  }
-  for (const FireUnit& f : s_.fire_units) c.units.push_back({f.id, f.party});
-  c.roles = s_.roles;
-  c.delegations = s_.delegations;
-  const auto checked = command::Authority::make(std::move(c));
+  const auto checked = command::Authority::make(chain_of_command(s_));
   if (!checked) d_.report(Errc::invalid_argument, roles_node, "roles", checked.error().message);
 }
 
