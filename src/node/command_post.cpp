@@ -80,6 +80,8 @@ struct Engagement {
   std::string auto_by;       // automatic: the delegating role
   std::string auto_zone;
   ThreatClass threat = ThreatClass::aircraft;
+  Identity identity = Identity::pending;  // at the latest stage
+  bool needs_hostile = false;             // approved on a hostile identity (automatic, approve_hostile)
   double value = 0.0;
   double pk = 0.0;
 };
@@ -142,8 +144,12 @@ struct CommandPost::Impl {
     n.threat = engage::threat_class_of(picture::classify_profile(speed, t.row.pos.alt_m, p.identity));
     n.vel_enu = t.vel_enu;
     // Cruise missiles and drones follow the terrain: their climb or dive of the moment says
-    // nothing of where they will be in a minute, so they are predicted level.
-    if (n.threat == ThreatClass::cruise_missile || n.threat == ThreatClass::drone) n.vel_enu.z() = 0.0;
+    // nothing of where they will be in a minute, so they are predicted level — level where
+    // they are (the local vertical), not in the region frame, whose z is no height.
+    if (n.threat == ThreatClass::cruise_missile || n.threat == ThreatClass::drone) {
+      const Eigen::Vector3d v_local(t.row.vel_enu.x(), t.row.vel_enu.y(), 0.0);
+      n.vel_enu = region.enu_from_ecef_vec(rot_enu_from_ecef(t.row.pos.lat_deg, t.row.pos.lon_deg).transpose() * v_local);
+    }
     n.pos_enu = t.pos_enu + n.vel_enu * dt_s;
     n.pos = region.geodetic_from_enu(Enu::from(n.pos_enu));
     n.where = {airspace.plane_from_geodetic(n.pos), n.pos.alt_m};
@@ -215,7 +221,9 @@ struct CommandPost::Impl {
     for (const AutoEngagement& a : p.auto_engagements) {
       if (a.unit != u.id || a.threat != n.threat || now < a.from || !(now < a.until)) continue;
       const command::Zone* z = airspace.zone(a.zone);
-      if (z != nullptr && airspace.contains(*z, n.where.pos, n.where.alt_m)) return &a;
+      if (z == nullptr || !airspace.contains(*z, n.where.pos, n.where.alt_m)) continue;
+      // The delegating role must be one whose order the unit takes (its own chain).
+      if (authority.accepts_order(u.id, a.by, now, a.zone, n.threat, agreement).allowed) return &a;
     }
     return nullptr;
   }
@@ -366,14 +374,15 @@ struct CommandPost::Impl {
     const FireUnit& u = p.units[e.unit];
     if (t == nullptr) return cancel(e, "track " + std::to_string(e.track) + " left the picture before the decision", out);
     const TrackNow n = now_of(*t, e.due);
+    e.identity = n.track->row.identity;
     const std::vector<command::Position3> friends = friendlies(all);
     Verdict v = interlock(n, e.due);
     const std::optional<engage::Intercept> i = intercept(u, n, 0.0, true);
     if (v.allowed && i) v = roe(u, n, i->point_enu, friends);
     if (!v.allowed) return refuse(e, n, e.approver, v, out);
     if (!i) return cancel(e, "no intercept of track " + std::to_string(e.track) + " any more", out);
-    const std::string zone = e.approver == "auto" ? e.auto_zone : request_zone(u, e.approver, n, e.due);
-    if (e.approver != "auto") {
+    const std::string zone = request_zone(u, e.approver, n, e.due);
+    {  // automatic engagements never wait for a decision
       const command::Decision may =
           authority.check({e.approver, Action::approve_engagement, u.id, e.due, zone, n.threat}, agreement);
       if (!may.allowed) return refuse(e, n, e.approver, {false, {"authority"}, may.reasons}, out);
@@ -389,6 +398,7 @@ struct CommandPost::Impl {
         release(e);
         return false;
       }
+      e.needs_hostile = op.policy == OperatorPolicy::approve_hostile;
       const command::Decision order =
           authority.check({e.approver, Action::order_engagement, u.id, e.due, zone, n.threat}, agreement);
       if (!order.allowed) return refuse(e, n, e.approver, {false, {"authority"}, order.reasons}, out);
@@ -408,12 +418,23 @@ struct CommandPost::Impl {
       return cancel(e, "track " + std::to_string(e.track) + " is coasting: no fire-control quality at launch", out);
     }
     const TrackNow n = now_of(*t, e.due);
+    e.identity = n.track->row.identity;
     Verdict v = interlock(n, e.due);
     const std::optional<engage::Intercept> i = intercept(u, n, 0.0, false);
     if (v.allowed && i) v = roe(u, n, i->point_enu, friendlies(all));
     std::string op = unit_role(u, RoleKind::fire_operator);
     if (op.empty()) op = unit_role(u, RoleKind::unit_commander);
     if (!v.allowed) return refuse(e, n, op, v, out);
+    // An approval given for a hostile track (automatic, or by an approve_hostile operator)
+    // does not cover one the picture no longer calls hostile, or — automatic — one that has
+    // left the delegated zone or window.
+    if (e.needs_hostile && n.track->row.identity != Identity::hostile) {
+      return cancel(e, "track " + std::to_string(e.track) + " is no longer identified hostile (" +
+                           picture::to_string(n.track->row.identity) + "): the approval does not cover it", out);
+    }
+    if (e.approver == "auto" && automatic(u, n, e.due) == nullptr) {
+      return cancel(e, "the automatic engagement no longer covers track " + std::to_string(e.track) + " (zone, window or class)", out);
+    }
     // Shoot-look-shoot: rounds planned together on one track that are not fired together wait
     // for the look — a second round would otherwise chase a target the first one has killed.
     if (p.rules.shoot_look_shoot &&
@@ -435,8 +456,13 @@ struct CommandPost::Impl {
       Launch l;
       l.engagement = e.id;
       l.unit = u.id;
+      l.unit_party = u.party;
       l.type = u.envelope.type;
+      l.envelope = u.envelope;
       l.track = e.track;
+      l.threat = n.threat;
+      l.identity = n.track->row.identity;
+      l.threat_value = e.value;
       l.at = e.due;
       l.intercept_at = e.intercept_at;
       l.site_enu = u.envelope.pos_enu;
@@ -468,6 +494,10 @@ struct CommandPost::Impl {
     const TrackNow n = t != nullptr ? now_of(*t, now) : gone_track(gone);
     EngagementEvent ev = event(now, EventKind::assessment, &e, n, &u, e.approver == "auto" ? e.auto_by : e.approver);
     ev.actor_party = party_of(ev.actor);
+    if (t == nullptr) {  // the last known view of the track
+      ev.threat = e.threat;
+      ev.identity = e.identity;
+    }
     ev.outcome = killed ? "destroyed" : "survived";
     ev.reasons = t == nullptr ? "track " + std::to_string(e.track) + " left the picture after the intercept"
                  : stale      ? "the picture has shown nothing new of track " + std::to_string(e.track) + " since the intercept"
@@ -495,6 +525,7 @@ struct CommandPost::Impl {
     gone.row.track_number = e.track;
     EngagementEvent ev = event(e.due, EventKind::cancelled, &e, gone_track(gone), &p.units[e.unit], e.approver);
     ev.threat = e.threat;
+    ev.identity = e.identity;
     ev.reasons = why;
     out.events.push_back(std::move(ev));
     release(e);
@@ -502,7 +533,7 @@ struct CommandPost::Impl {
   }
 
   // --- planning ----------------------------------------------------------------------------
-  void plan(SimTime now, std::span<const PictureTrack> picture, std::span<const TrackNow> all, StepResult& out) {
+  void plan(SimTime now, std::span<const TrackNow> all, StepResult& out) {
     std::vector<engage::TrackState> states;
     states.reserve(all.size());
     for (const TrackNow& n : all) states.push_back({n.track->row.track_number, n.track->row.identity, n.pos_enu, n.vel_enu});
@@ -568,7 +599,6 @@ struct CommandPost::Impl {
       }
     }
     if (pairs.empty()) return;
-    (void)picture;
 
     // The assignment over the units and targets that have a pair.
     std::vector<int> units_used;
@@ -614,6 +644,7 @@ struct CommandPost::Impl {
       e.rounds = w.rounds;
       e.threat = n.threat;
       e.value = th.value;
+      e.identity = n.track->row.identity;
       e.pk = pr.pk;
       e.approver = pr.approver;
       e.approver_party = party_of(pr.approver);
@@ -633,6 +664,7 @@ struct CommandPost::Impl {
         JRADS_ASSERT(a != nullptr);
         e.auto_by = a->by;
         e.auto_zone = a->zone;
+        e.needs_hostile = true;
         EngagementEvent ap = event(now, EventKind::approval, &e, n, &u, "auto");
         ap.reasons = "automatic engagement delegated by " + a->by + " for " + engage::to_string(a->threat) + " in " + a->zone;
         out.events.push_back(ap);
@@ -682,7 +714,7 @@ struct CommandPost::Impl {
       }
     }
     if (now >= next_cycle) {
-      plan(now, picture, all, out);
+      plan(now, all, out);
       while (next_cycle <= now) next_cycle += SimTime::from_s(p.rules.cycle_s);
     }
     std::stable_sort(out.events.begin(), out.events.end(),
@@ -778,6 +810,17 @@ Result<void> validate_params(const CommandPostParams& p, const command::Authorit
     }
     if (a.threat == ThreatClass::any || a.threat == ThreatClass::aircraft) {
       return bad("automatic engagement of " + a.unit + ": only for cruise missiles, drones or ballistic missiles");
+    }
+    const auto& roles = authority.chain().roles;
+    const auto by = std::find_if(roles.begin(), roles.end(), [&](const command::Role& role) { return role.id == a.by; });
+    const auto unit = std::find_if(p.units.begin(), p.units.end(), [&](const FireUnit& u) { return u.id == a.unit; });
+    const bool commands = by != roles.end() &&
+                          ((by->kind == RoleKind::unit_commander && by->unit == a.unit) ||
+                           (by->party == unit->party &&
+                            (by->kind == RoleKind::coordinator || by->kind == RoleKind::air_defence_commander)));
+    if (!commands) {
+      return bad("automatic engagement of " + a.unit + ": delegated by " + a.by +
+                 ", who is neither its commander nor its party's chain head");
     }
   }
   if (!(p.min_kill_probability >= 0.0 && p.min_kill_probability <= 1.0)) return bad("min_kill_probability outside [0, 1]");

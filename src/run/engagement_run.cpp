@@ -1,6 +1,8 @@
 #include "jrads/run/engagement_run.hpp"
 
 #include <algorithm>
+#include <iterator>
+#include <tuple>
 #include <cmath>
 #include <cstdio>
 #include <optional>
@@ -98,6 +100,7 @@ struct Interceptor {
   node::Launch launch;
   int round = 0;            // within its engagement's salvo
   std::int32_t aimed = -1;  // platform nearest to the track at launch, or -1
+  bool civil = false, friendly = false;  // counted as civil engaged / fratricide already
 };
 
 class ClosedLoop final : public sim::SimulationSink {
@@ -201,6 +204,8 @@ class ClosedLoop final : public sim::SimulationSink {
   }
 
   void on_finish() override {
+    los_ = TerrainLineOfSight();  // the world and its terrain go with the simulation loop
+    world_ = nullptr;
     if (failed()) return;
     tracker_->finish();
     tracks_.write(tracker_->take_rows());
@@ -213,14 +218,17 @@ class ClosedLoop final : public sim::SimulationSink {
   // observe the window.
   void before_observe(SimTime t0, SimTime t1, world::World& world) {
     if (failed()) return;
-    for (auto it = flying_.begin(); it != flying_.end();) {
-      if (it->launch.intercept_at >= t1) {
-        ++it;
-        continue;
-      }
-      end_game(*it, std::max(it->launch.intercept_at, t0), world);
-      it = flying_.erase(it);
-    }
+    // In time order (ties: engagement, round): an earlier meeting may kill what a later one seeks.
+    const auto due = std::stable_partition(flying_.begin(), flying_.end(),
+                                           [&](const Interceptor& i) { return i.launch.intercept_at >= t1; });
+    std::vector<Interceptor> now(std::make_move_iterator(due), std::make_move_iterator(flying_.end()));
+    flying_.erase(due, flying_.end());
+    std::sort(now.begin(), now.end(), [](const Interceptor& a, const Interceptor& b) {
+      return std::tie(a.launch.intercept_at, a.launch.engagement, a.round) <
+             std::tie(b.launch.intercept_at, b.launch.engagement, b.round);
+    });
+    // A round due before this window (a fly-out shorter than the loop's second) meets at its start.
+    for (Interceptor& i : now) end_game(i, std::max(i.launch.intercept_at, t0), world);
   }
 
   // The picture's latest rows go to the command post; its launches into the air.
@@ -244,9 +252,11 @@ class ClosedLoop final : public sim::SimulationSink {
         picture_.push_back(t);
       }
     }
+    // A track the tracker has since deleted is no picture (and has no evidence to check).
     for (node::PictureTrack& t : picture_) t.evidence = tracker_->evidence(t.row.track_number);
+    std::erase_if(picture_, [](const node::PictureTrack& t) { return t.evidence == nullptr; });
     node::StepResult step = post_->step(t1, picture_);
-    for (const node::EngagementEvent& e : step.events) record(e);
+    for (const node::EngagementEvent& e : step.events) record(e, world);
     if (inspect_) inspect_(t1, *post_, picture_, world);
     std::map<std::uint64_t, int> rounds;
     for (const node::Launch& l : step.launches) {
@@ -257,6 +267,7 @@ class ClosedLoop final : public sim::SimulationSink {
       // track is false or its platform has gone).
       i.aimed = nearest_platform(world, l.at, l.track_pos_enu, in_.interceptor.basket_m);
       ++result_.rounds_used;
+      count_category(i, i.aimed);
       if (i.aimed >= 0) {
         const world::PlatformParams& p = world.platform(PlatformIndex(static_cast<std::uint32_t>(i.aimed)));
         if (p.category == world::Category::hostile) {
@@ -265,7 +276,7 @@ class ClosedLoop final : public sim::SimulationSink {
         }
       }
       engagement_aimed_[l.engagement] = i.aimed;
-      flying_.push_back(i);
+      flying_.push_back(std::move(i));
     }
   }
 
@@ -287,6 +298,7 @@ class ClosedLoop final : public sim::SimulationSink {
       }
     }
     if (result_.engaged_threats > 0) result_.detect_to_engage_mean_s = sum / result_.engaged_threats;
+    result_.in_flight_at_end = static_cast<int>(flying_.size());
     for (const EventRow& r : rows) ++result_.events[r.event];
     result_.units = post_->units();
     return result_;
@@ -322,7 +334,7 @@ class ClosedLoop final : public sim::SimulationSink {
     return best;
   }
 
-  void end_game(const Interceptor& icp, SimTime t, world::World& world) {
+  void end_game(Interceptor& icp, SimTime t, world::World& world) {
     const node::Launch& l = icp.launch;
     EventRow row;
     row.time = t;
@@ -330,12 +342,18 @@ class ClosedLoop final : public sim::SimulationSink {
     row.engagement = l.engagement;
     row.track = l.track;
     row.unit = l.unit;
-    row.kill_probability = l.kill_probability;
+    row.unit_party = l.unit_party;
+    row.threat_class = engage::to_string(l.threat);
+    row.identity = picture::to_string(l.identity);
+    row.threat_value = l.threat_value;
+    row.kill_probability = l.kill_probability;  // a miss keeps the planned one
     const std::int32_t met = nearest_platform(world, t, l.point_enu, in_.interceptor.basket_m);
-    count_category(icp.aimed, met);
+    count_category(icp, met);
+    char buf[200];
     if (met < 0) {
       row.outcome = "missed";
-      row.reasons = fmt_reasons("no platform within %.0f m of the aim point", in_.interceptor.basket_m);
+      std::snprintf(buf, sizeof buf, "no platform within %.0f m of the aim point", in_.interceptor.basket_m);
+      row.reasons = buf;
       ++result_.misses;
       rows_.push_back(std::move(row));
       return;
@@ -350,55 +368,42 @@ class ClosedLoop final : public sim::SimulationSink {
     at.feasible = true;
     at.point_enu = pos;
     at.range_m = (pos - l.site_enu).norm();
-    const node::FireUnit* unit = nullptr;
-    for (const UnitSite& u : in_.units) {
-      if (u.unit.id == l.unit) unit = &u.unit;
-    }
-    JRADS_ASSERT(unit != nullptr);
-    engage::FireUnitEnvelope env = unit->envelope;
-    env.pos_enu = l.site_enu;
     const engage::ThreatClass cls = true_class(p.kind);
-    const double pk = engage::kill_probability(l.type, cls, engage::geometry_of(env, at, vel), in_.post.kill);
+    const double pk = engage::kill_probability(l.type, cls, engage::geometry_of(l.envelope, at, vel), in_.post.kill);
     RngStream draw = rng_.stream("interceptor/" + std::to_string(l.engagement) + "/" + std::to_string(icp.round));
     const double u = draw.uniform();
-    const double miss_m = (pos - l.point_enu).norm();
     row.truth_id = p.id;
     row.kill_probability = pk;
     if (u < pk) {
       world.destroy(pi, t);
       killed_.insert(met);
-      engagement_killed_[l.engagement] = true;
       row.outcome = "killed";
     } else {
       row.outcome = "survived";
       ++result_.misses;
     }
-    char buf[200];
     std::snprintf(buf, sizeof buf, "met %s %.0f m from the aim point; notional Pk %.2f against a %s; draw %.3f", p.id.c_str(),
-                  miss_m, pk, engage::to_string(cls), u);
+                  (pos - l.point_enu).norm(), pk, engage::to_string(cls), u);
     row.reasons = buf;
     rows_.push_back(std::move(row));
   }
 
-  void count_category(std::int32_t aimed, std::int32_t met) {
-    bool civil = false, friendly = false;
-    for (const std::int32_t i : {aimed, met}) {
-      if (i < 0) continue;
-      const world::Category c = world_->platform(PlatformIndex(static_cast<std::uint32_t>(i))).category;
-      civil = civil || c == world::Category::civil;
-      friendly = friendly || c == world::Category::friendly;
+  // Counts a launch as civil engaged or fratricide once per category: by its aim at launch,
+  // and again only for a different category its end game meets.
+  void count_category(Interceptor& icp, std::int32_t platform) {
+    if (platform < 0) return;
+    const world::Category c = platforms_[static_cast<std::size_t>(platform)].category;
+    if (c == world::Category::civil && !icp.civil) {
+      icp.civil = true;
+      ++result_.civil_engaged;
     }
-    result_.civil_engaged += civil ? 1 : 0;
-    result_.fratricide += friendly ? 1 : 0;
+    if (c == world::Category::friendly && !icp.friendly) {
+      icp.friendly = true;
+      ++result_.fratricide;
+    }
   }
 
-  static std::string fmt_reasons(const char* f, double v) {
-    char buf[120];
-    std::snprintf(buf, sizeof buf, f, v);
-    return buf;
-  }
-
-  void record(const node::EngagementEvent& e) {
+  void record(const node::EngagementEvent& e, const world::World& world) {
     EventRow row = event_row(e);
     if (e.kind == node::EventKind::refusal) {
       for (const std::string& r : e.rules) ++result_.refusals_by_rule[r];
@@ -406,7 +411,15 @@ class ClosedLoop final : public sim::SimulationSink {
     if (e.kind == node::EventKind::assessment) {
       const bool said_killed = e.outcome == "destroyed";
       (said_killed ? result_.assessed_destroyed : result_.assessed_survived) += 1;
-      if (said_killed != (engagement_killed_.count(e.engagement) != 0)) ++result_.assessment_wrong;
+      // Right when the platform the engagement was aimed at is gone by then (destroyed, or no
+      // platform was under the track at launch) exactly when the picture says destroyed.
+      const auto aimed = engagement_aimed_.find(e.engagement);
+      bool gone = true;
+      if (aimed != engagement_aimed_.end() && aimed->second >= 0) {
+        const auto at = world.destroyed_at(PlatformIndex(static_cast<std::uint32_t>(aimed->second)));
+        gone = at.has_value() && *at <= e.time;
+      }
+      if (said_killed != gone) ++result_.assessment_wrong;
     }
     rows_.push_back(std::move(row));
   }
@@ -435,7 +448,6 @@ class ClosedLoop final : public sim::SimulationSink {
   std::vector<bool> hit_;
   std::set<std::int32_t> killed_;
   std::map<std::uint64_t, std::int32_t> engagement_aimed_;
-  std::map<std::uint64_t, bool> engagement_killed_;
   int detection_line_ = 1;  // the header
   std::string error_;
   RunResult result_;
@@ -455,7 +467,7 @@ Result<RunResult> run_engagements(RunInput input, const RunOptions& options, con
 
   sim::SimulationOptions so;
   so.seed = options.seed;
-  so.window_s = 1.0;  // the loop closes every second (the output does not depend on the window)
+  so.window_s = 1.0;  // the loop closes every second (the world and sensors do not depend on the window; the post's decisions do)
   so.progress = options.progress;
   so.before_observe = [&loop](SimTime t0, SimTime t1, world::World& w) { loop.before_observe(t0, t1, w); };
   so.after_window = [&loop](SimTime t1, const world::World& w) { loop.after_window(t1, w); };

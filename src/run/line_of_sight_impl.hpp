@@ -25,8 +25,9 @@ class TerrainLineOfSight {
     if (region_ == nullptr || terrain_ == nullptr || terrain_->empty()) return true;
     const Geodetic ga = region_->geodetic_from_enu(Enu::from(a));
     const Geodetic gb = region_->geodetic_from_enu(Enu::from(b));
-    if (std::min(ga.alt_m, gb.alt_m) > terrain_->max_height_m()) return true;
     const double d_m = (b - a).norm();
+    // The chord sags up to D^2 / 8R below its lower end.
+    if (std::min(ga.alt_m, gb.alt_m) - d_m * d_m / (8.0 * mean_earth_radius_m()) > terrain_->max_height_m()) return true;
     const int n = std::max(2, static_cast<int>(std::ceil(d_m / kStepM)));
     const double bulge_m = d_m * d_m / (2.0 * mean_earth_radius_m());
     for (int k = 1; k < n; ++k) {

@@ -86,6 +86,7 @@ std::string summary_json(const RunResult& r, std::uint64_t seed) {
   j["civil_engaged"] = r.civil_engaged;
   j["fratricide"] = r.fratricide;
   j["interceptors_without_kill"] = r.misses;
+  j["interceptors_in_flight_at_end"] = r.in_flight_at_end;
   j["events"] = r.events;
   j["refusals_by_rule"] = r.refusals_by_rule;
   j["kill_assessment"] = {{"destroyed", r.assessed_destroyed}, {"survived", r.assessed_survived}, {"wrong", r.assessment_wrong}};
@@ -110,9 +111,10 @@ std::string outcome_text(const RunResult& r) {
   s += buf;
   int rounds_left = 0;
   for (const node::UnitStatus& u : r.units) rounds_left += u.rounds_left;
-  std::snprintf(buf, sizeof buf, "Interceptors fired: %d (%d without a kill); %d rounds left\n", r.rounds_used, r.misses,
-                rounds_left);
+  std::snprintf(buf, sizeof buf, "Interceptors fired: %d (%d without a kill", r.rounds_used, r.misses);
   s += buf;
+  if (r.in_flight_at_end > 0) s += ", " + std::to_string(r.in_flight_at_end) + " still flying at the end";
+  s += "); " + std::to_string(rounds_left) + " rounds left\n";
   const auto count = [&](const char* k) {
     const auto it = r.events.find(k);
     return it == r.events.end() ? 0 : it->second;

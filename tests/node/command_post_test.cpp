@@ -135,7 +135,8 @@ PictureTrack track_at(const LocalFrame& region, const Flight& f, SimTime t) {
   tr.row.status = f.status;
   tr.row.identity = f.identity;
   tr.row.pos = region.geodetic_from_enu(Enu::from(tr.pos_enu));
-  tr.row.vel_enu = f.vel_enu;
+  // Rows carry velocity in the local ENU frame at the track (FORMATS), the post's input in the region frame.
+  tr.row.vel_enu = rot_enu_from_ecef(tr.row.pos.lat_deg, tr.row.pos.lon_deg) * region.ecef_from_enu_vec(f.vel_enu);
   tr.evidence = f.evidence;
   return tr;
 }
@@ -261,7 +262,10 @@ TEST(CommandPost, HostileCruiseMissileIsProposedApprovedOrderedAndLaunched) {
   EXPECT_EQ(l.track, 1U);
   EXPECT_EQ(l.at, at(15));
   EXPECT_GT(l.intercept_at, l.at);
-  EXPECT_LT((l.point_enu - f.pos_at(l.intercept_at)).norm(), 1.0);  // on the straight-line path
+  // On the path: a missile-like track is predicted level in its own local vertical, which
+  // departs from this straight region-frame flight by metres per kilometre away from the origin.
+  EXPECT_LT((l.point_enu - f.pos_at(l.intercept_at)).norm(), 150.0);
+  EXPECT_LT((l.point_enu - f.pos_at(l.intercept_at)).head<2>().norm(), 5.0);
   EXPECT_LT((l.track_pos_enu - f.pos_at(l.at)).norm(), 1.0);
   EXPECT_NEAR((l.point_enu - l.site_enu).norm(), 1000.0 * (l.intercept_at - l.at).s(), 1.0);  // 1000 m/s fly-out
   EXPECT_EQ(l.site_enu, kKalSite);

@@ -125,8 +125,13 @@ struct EngagementEvent {
 struct Launch {
   std::uint64_t engagement = 0;
   std::string unit;
+  std::string unit_party;
   engage::FireUnitType type = engage::FireUnitType::medium_range;
+  engage::FireUnitEnvelope envelope;  // the unit's (site in the region frame)
   std::uint32_t track = 0;
+  engage::ThreatClass threat = engage::ThreatClass::any;  // as the picture sees the track
+  picture::Identity identity = picture::Identity::pending;
+  double threat_value = 0.0;
   SimTime at;                 // launch time
   SimTime intercept_at;       // predicted meeting time
   Eigen::Vector3d site_enu = Eigen::Vector3d::Zero();
@@ -166,8 +171,9 @@ class CommandPost {
 
   // The order a role would give to engage a track with a unit now, checked as any order is
   // (authority, civil interlock, ROE, and whether the unit has an intercept at all): one event,
-  // an order or a refusal with every rule that refused. For tests and exercises: it changes
-  // nothing.
+  // an order or a refusal with every rule that refused. Without the rest of the picture the
+  // fighter-engagement-zone rule (friendly fighters present) is not judged. For tests and
+  // exercises: it changes nothing.
   [[nodiscard]] std::vector<EngagementEvent> try_order(SimTime now, const std::string& actor, const std::string& unit,
                                                        const PictureTrack& track) const;
 

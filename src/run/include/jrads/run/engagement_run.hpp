@@ -83,7 +83,7 @@ struct RunOptions {
       inspect;
 };
 
-// What happened, by truth and by the record (summary.json, docs/ENGAGE.md).
+// What happened, by truth and by the record (summary.json, docs/RUN.md).
 struct AssetHit {
   std::string asset;
   std::string platform;
@@ -95,9 +95,10 @@ struct RunResult {
   int leakers = 0;         // hostile platforms that reached a defended asset
   std::vector<AssetHit> assets_hit;
   int rounds_used = 0;
-  int civil_engaged = 0;   // launches at a civil aircraft (aimed at, or met)
+  int civil_engaged = 0;   // launches at a civil aircraft (aimed at, or met), counted at launch and end game
   int fratricide = 0;      // launches at a friendly aircraft (aimed at, or met)
   int misses = 0;          // interceptors that met nothing or did not kill
+  int in_flight_at_end = 0;  // interceptors still flying when the run ended (no outcome)
   std::map<std::string, int> events;              // engagements.csv rows per event
   std::map<std::string, int> refusals_by_rule;    // "interlock:civil_evidence", "roe:no_fire_area"...
   int assessed_destroyed = 0, assessed_survived = 0;
@@ -110,7 +111,7 @@ struct RunResult {
 
 // Runs the scenario and writes into `out_dir`: sensors.csv, truth.csv, detections.csv,
 // detections_truth.csv (shared/FORMATS.md), tracks.csv, alerts.csv, engagements.csv and
-// summary.json (docs/ENGAGE.md). Each file appears under its final name only when complete.
+// summary.json (docs/RUN.md). Each file appears under its final name only when complete.
 [[nodiscard]] Result<RunResult> run_engagements(RunInput input, const RunOptions& options,
                                                 const std::filesystem::path& out_dir);
 

@@ -1,6 +1,6 @@
 #pragma once
 // The record of a run: engagements.csv (one row per decision and outcome) and summary.json.
-// Columns and keys are documented in docs/ENGAGE.md ("The record of a run").
+// Columns and keys are documented in docs/RUN.md ("The record of a run").
 #include <cstdint>
 #include <filesystem>
 #include <span>
