@@ -46,6 +46,13 @@ Result<void> check_heuristic_params(const WtaHeuristicParams& params, const std:
   if (params.min_kicks < 0) {
     return field_error(prefix + "min_kicks", "= " + std::to_string(params.min_kicks) + ": must be >= 0");
   }
+  if (params.chain_length < 0 || params.chain_length > 16) {
+    return field_error(prefix + "chain_length", "= " + std::to_string(params.chain_length) + ": must be in [0, 16]");
+  }
+  if (params.chain_neighbours < 1 || params.chain_neighbours > 1000) {
+    return field_error(prefix + "chain_neighbours",
+                       "= " + std::to_string(params.chain_neighbours) + ": must be in [1, 1000]");
+  }
   return {};
 }
 

@@ -1,12 +1,12 @@
 #include "jrads/run/engagement_run.hpp"
 
 #include <algorithm>
-#include <iterator>
-#include <tuple>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <variant>
 
 #include "jrads/core/csv_format.hpp"

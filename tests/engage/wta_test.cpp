@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <functional>
 #include <limits>
+#include <numbers>
 #include <string>
 #include <vector>
 
@@ -366,6 +367,14 @@ TEST(Wta, BadParametersAreRejected) {
   h = {};
   h.min_kicks = -1;
   EXPECT_THAT(solve_wta_heuristic(pb, h).error().message, HasSubstr("min_kicks = -1"));
+  h = {};
+  h.chain_length = 17;
+  EXPECT_THAT(solve_wta_heuristic(pb, h).error().message, HasSubstr("chain_length = 17"));
+  h.chain_length = -1;
+  EXPECT_THAT(solve_wta_heuristic(pb, h).error().message, HasSubstr("chain_length = -1"));
+  h = {};
+  h.chain_neighbours = 0;
+  EXPECT_THAT(solve_wta_heuristic(pb, h).error().message, HasSubstr("chain_neighbours = 0"));
   e = {};
   e.incumbent.kicks_per_unit = -2.0;
   EXPECT_THAT(solve_wta_exact(pb, e).error().message, HasSubstr("incumbent.kicks_per_unit = -2"));
@@ -440,7 +449,7 @@ TEST(Wta, ExactMatchesBruteForceOnSmallInstances) {
   std::printf("greedy below the optimum on %d, heuristic on %d of %d\n", greedy_suboptimal, heuristic_suboptimal,
               kInstances);
   // The instances are not all trivial: greedy misses the optimum on some of them (231 of 3000
-  // with this seed; the heuristic on 17).
+  // with this seed; the heuristic on 16).
   EXPECT_GT(greedy_suboptimal, 10);
   EXPECT_LT(heuristic_suboptimal, greedy_suboptimal);
 }
@@ -461,14 +470,81 @@ TEST(Wta, HeuristicBetweenGreedyAndExactOnMediumInstances) {
     plain.swaps = false;
     plain.kicks_per_unit = 0.0;
     plain.min_kicks = 0;
-    const auto local = solve_wta_heuristic(pb, plain);
-    EXPECT_GE(local->objective, greedy->objective);
-    EXPECT_LE(local->objective, exact->objective * (1 + 1e-9));
-    EXPECT_EQ(violation(pb, *local), "");
+    plain.chain_length = 0;
+    WtaHeuristicParams chains_only = plain;
+    chains_only.chain_length = 5;
+    chains_only.chain_neighbours = 2;
+    for (const WtaHeuristicParams& params : {plain, chains_only}) {
+      const auto local = solve_wta_heuristic(pb, params);
+      ASSERT_TRUE(local.has_value());
+      EXPECT_GE(local->objective, greedy->objective);
+      EXPECT_LE(local->objective, exact->objective * (1 + 1e-9));
+      EXPECT_EQ(violation(pb, *local), "");
+    }
     EXPECT_LE(heur->objective, exact->objective * (1 + 1e-9));
     EXPECT_GE(exact->upper_bound, exact->objective);
     EXPECT_GE(*wta_upper_bound(pb, heur->engagements), exact->objective * (1 - 1e-12));
     for (const WtaSolution* s : {&*greedy, &*heur, &*exact}) EXPECT_EQ(violation(pb, *s), "");
+  }
+}
+
+// The benchmark's sparse instances (bench/engage_bench.cpp, sparse_instance): units and targets in
+// a 200 km square, each unit's envelope covering 5-30 % of it, p falling off towards its edge.
+WtaProblem bench_sparse_instance(int units, int targets, std::uint64_t seed) {
+  RngStream rng = Rng(seed).stream("bench/engage/wta/sparse");
+  WtaProblem pb;
+  pb.n_units = units;
+  pb.n_targets = targets;
+  constexpr double kSide_m = 200e3;
+  std::vector<double> east(static_cast<std::size_t>(targets));
+  std::vector<double> north(static_cast<std::size_t>(targets));
+  for (int j = 0; j < targets; ++j) {
+    east[static_cast<std::size_t>(j)] = rng.uniform(0.0, kSide_m);
+    north[static_cast<std::size_t>(j)] = rng.uniform(0.0, kSide_m);
+    pb.value.push_back(rng.uniform(1.0, 10.0));
+  }
+  pb.p_kill.assign(static_cast<std::size_t>(units) * static_cast<std::size_t>(targets), 0.0);
+  for (int i = 0; i < units; ++i) {
+    const double e_m = rng.uniform(0.0, kSide_m);
+    const double n_m = rng.uniform(0.0, kSide_m);
+    const double coverage = rng.uniform(0.05, 0.30);
+    const double range_m = std::sqrt(coverage * kSide_m * kSide_m / std::numbers::pi);
+    const double p_max = rng.uniform(0.6, 0.95);
+    for (int j = 0; j < targets; ++j) {
+      const double d = std::hypot(east[static_cast<std::size_t>(j)] - e_m, north[static_cast<std::size_t>(j)] - n_m) /
+                       range_m;
+      if (d <= 1.0) pb.p_kill[cell(pb, i, j)] = p_max * (1.0 - 0.5 * d * d);
+    }
+    pb.rounds.push_back(2 + static_cast<int>(rng.below(3)));
+    pb.channels.push_back(2);
+  }
+  return pb;
+}
+
+TEST(Wta, EjectionChainsBringTheBenchmarkSetWithinOnePercent) {
+  // Seed 1014 of the benchmark's 20 x 20 set was 1.23 % below the optimum, a local optimum of the
+  // one- and two-unit moves that 200 kicks did not leave. A chain of four units repairs it: unit
+  // 15 moves both rounds from target 7 to 17, unit 0 from 15 into 7, unit 11 from 14 into 15 and
+  // unit 9 from 3 into 14, then the local repair re-balances. Every instance is within 1 % now.
+  for (int k = 0; k < 30; ++k) {
+    const auto seed = static_cast<std::uint64_t>(1000 + k);
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    const WtaProblem pb = bench_sparse_instance(20, 20, seed);
+    const auto exact = solve_wta_exact(pb);
+    const auto heur = solve_wta_heuristic(pb);
+    ASSERT_TRUE(exact && heur);
+    ASSERT_TRUE(exact->proven_optimal);
+    EXPECT_GE(heur->objective, 0.99 * exact->objective);
+    EXPECT_EQ(violation(pb, *heur), "");
+    EXPECT_EQ(heur->engagements, solve_wta_heuristic(pb)->engagements);
+    if (seed == 1014) {
+      WtaHeuristicParams no_chains;
+      no_chains.chain_length = 0;
+      const auto before = solve_wta_heuristic(pb, no_chains);
+      ASSERT_TRUE(before.has_value());
+      EXPECT_LT(before->objective, 0.99 * exact->objective);  // the miss the chains repair
+      EXPECT_GE(heur->objective, 0.999 * exact->objective);   // 0.063 % below it now
+    }
   }
 }
 

@@ -69,7 +69,8 @@ struct WtaSolution {
   double upper_bound = 0.0;                // >= F(x) of every feasible plan (see each solver for which bound)
   bool proven_optimal = false;             // exact only: no plan beats `objective` by more than the gap tolerance
   std::int64_t nodes = 0;                  // branch-and-bound nodes entered (exact); 0 for the others
-  // greedy: rounds placed; heuristic: those + improving moves + kept kicks; exact: its incumbent's
+  // greedy: rounds placed; heuristic: those + improving moves + kept kicks and chains; exact: its
+  // incumbent's
   std::int64_t iterations = 0;
 
   // Rounds of `unit` at `target` (0 when not engaged).
@@ -79,8 +80,13 @@ struct WtaSolution {
 };
 
 struct WtaHeuristicParams {
-  int max_passes = 100;  // full passes over the units before stopping anyway (>= 0; 0 = greedy only)
+  int max_passes = 100;  // passes over the units (and chain passes) before stopping anyway (>= 0; 0 = greedy only)
   bool swaps = true;     // also try two-unit exchanges (else relocations and additions only)
+  // Ejection chains after the kicks: most units one chain moves, each a block of rounds into the
+  // target the previous one left, in [0, 16] (0 or 1 = no chains).
+  int chain_length = 4;
+  // Only a target's chain_neighbours best units by p move rounds into it in a chain, in [1, 1000].
+  int chain_neighbours = 6;
   // Iterated local search: max(kicks_per_unit * n_units, min_kicks) kicks (both 0 = none).
   double kicks_per_unit = 1.0;  // >= 0
   int min_kicks = 200;          // >= 0
@@ -130,9 +136,13 @@ struct WtaExactParams {
 // at j with t_b rounds of unit b at k, t in {1, all}. Then an iterated local search: each kick
 // moves one engagement of a few neighbouring units to random targets (a RngStream with a fixed
 // key, so deterministic), repairs around the changed targets and is kept only if F improved.
+// Then ejection chains: unit u_1 moves 1 or all rounds of an engagement from j_1 to k_0, u_2 from
+// j_2 into j_1, ..., up to chain_length units, ending with a hole at the last target or with u_1
+// moving there instead (a cycle); the best chain ending at each engagement is found by a dynamic
+// programme over the chain length, and improving chains are kept best first (docs/ENGAGE.md).
 // Never worse than greedy. upper_bound as greedy (call wta_upper_bound for a tighter one).
 // Errors: as validate_wta_problem; max_passes < 0, kicks_per_unit outside [0, 1e6],
-// min_kicks < 0.
+// min_kicks < 0, chain_length outside [0, 16], chain_neighbours outside [1, 1000].
 [[nodiscard]] Result<WtaSolution> solve_wta_heuristic(const WtaProblem& problem, const WtaHeuristicParams& params = {});
 
 // Exact depth-first branch and bound. It fixes the units one at a time, each by the engagements
