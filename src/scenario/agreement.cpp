@@ -32,6 +32,12 @@ std::optional<command::Date> scenario_day(const Scenario& s) {
   return checked_date(s.date);
 }
 
+security::EquivalenceTable classification_table(const Scenario& s) {
+  auto t = security::EquivalenceTable::make(s.agreement.classification_equivalence);
+  JRADS_ASSERT(t.has_value());  // validated by the schema
+  return std::move(*t);
+}
+
 command::ChainOfCommand chain_of_command(const Scenario& s) {
   command::ChainOfCommand c;
   for (const Party& p : s.parties) {

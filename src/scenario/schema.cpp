@@ -56,7 +56,10 @@ const Keys top_keys = {"version", "name", "description", "seed", "duration_s", "
                        "platforms", "raids", "fire_units", "hostile_origin_areas", "roles", "delegations",
                        "airspace", "engagement", "operators", "auto_engagements"};
 const Keys party_keys = {"id", "name", "role", "commander", "host"};
-const Keys agreement_keys = {"signature_date", "term_years", "automatic_renewal", "notice_months", "notices"};
+const Keys agreement_keys = {"signature_date", "term_years", "automatic_renewal", "notice_months", "notices",
+                             "classification_equivalence"};
+const Keys equivalence_keys = {"party", "name", "level"};
+const Keys level_words = {"unclassified", "restricted", "confidential", "secret", "top_secret"};
 const Keys notice_keys = {"party", "date"};
 const Keys site_keys = {"id", "name", "kind", "position", "plot"};
 const Keys terrain_types = {"flat", "synthetic", "dem"};
@@ -601,6 +604,32 @@ void Walker::agreement(const YAML::Node& n) {
       }
       a.notices.push_back(std::move(notice));
     });
+  }
+  if (const YAML::Node* eq = m.find("classification_equivalence")) {
+    const std::size_t errors_before = d_.error_count();
+    for_each_item(d_, *eq, m.path("classification_equivalence"), "classification equivalences",
+                  [&](const YAML::Node& item, const std::string& path, std::size_t) {
+      MapReader em(d_, item, path, equivalence_keys, "a national classification");
+      if (!em.is_map()) return;
+      security::NationalLevel nl;
+      if (em.require("party", "the party whose classification word this is")) {
+        if (read_ref(em, "party", parties_, "party") != nullptr) em.string("party", nl.party, 64);
+      }
+      if (em.require("name", "the party's own word for the level, e.g. \"STROGO TAJNO\"")) em.string("name", nl.name, 64);
+      if (em.require("level", "unclassified, restricted, confidential, secret or top_secret")) {
+        em.choice("level", nl.level, level_words,
+                  {security::Level::unclassified, security::Level::restricted, security::Level::confidential,
+                   security::Level::secret, security::Level::top_secret});
+      }
+      a.classification_equivalence.push_back(std::move(nl));
+    });
+    // The table as a whole (a name twice for a party, two names for one level): the security
+    // module's own check, reported at the list.
+    if (d_.error_count() == errors_before) {
+      if (const auto t = security::EquivalenceTable::make(a.classification_equivalence); !t) {
+        d_.report(Errc::invalid_argument, *eq, m.path("classification_equivalence"), t.error().message);
+      }
+    }
   }
 }
 

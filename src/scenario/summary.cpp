@@ -62,6 +62,22 @@ std::string summary(const Scenario& s) {
     const command::AgreementState st = command::agreement_state(agreement_terms(s), termination_notices(s), *day);
     out += "  on " + s.date + ": " + st.reason + "\n";
   }
+  if (!a.classification_equivalence.empty()) {
+    // One line: each party's word for SECRET, say, shows the table is there and whose it is.
+    out += "  classification equivalence:";
+    std::vector<std::string> parties;
+    for (const security::NationalLevel& nl : a.classification_equivalence) {
+      if (std::find(parties.begin(), parties.end(), nl.party) == parties.end()) parties.push_back(nl.party);
+    }
+    const security::EquivalenceTable table = classification_table(s);
+    for (const std::string& p : parties) {
+      int levels = 0;
+      for (const security::NationalLevel& nl : a.classification_equivalence) levels += nl.party == p ? 1 : 0;
+      const auto secret = table.national(p, security::Level::secret);
+      out += " " + p + " " + std::to_string(levels) + " levels" + (secret ? " (SECRET = " + *secret + ")" : "") + ";";
+    }
+    out.back() = '\n';
+  }
 
   out += "Sites:";
   if (s.sites.empty()) out += " none";

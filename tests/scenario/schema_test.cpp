@@ -230,6 +230,35 @@ TEST(Schema, NoticesOfTerminationReachTheAgreementState) {
       << summary(*ended.scenario);
 }
 
+// The agreement's classification equivalence: each party's own words on the common scale.
+TEST(Schema, ClassificationEquivalenceIsReadAndChecked) {
+  const auto ok = parse(with_agreement(
+      "agreement: {signature_date: 2025-01-31, classification_equivalence: [{party: A, name: TAJNO, level: secret}, "
+      "{party: B, name: SKRIVNO, level: secret}, {party: B, name: STROGO SKRIVNO, level: top_secret}]}"));
+  ASSERT_TRUE(ok.scenario) << test::all_errors(ok);
+  ASSERT_EQ(ok.scenario->agreement.classification_equivalence.size(), 3U);
+  const security::EquivalenceTable t = classification_table(*ok.scenario);
+  EXPECT_EQ(t.common("B", "STROGO SKRIVNO").value(), security::Level::top_secret);
+  EXPECT_EQ(t.national("A", security::Level::secret).value(), "TAJNO");
+  EXPECT_FALSE(t.national("A", security::Level::top_secret).has_value());
+
+  const auto unknown_party = parse(with_agreement(
+      "agreement: {signature_date: 2025-01-31, classification_equivalence: [{party: Q, name: TAJNO, level: secret}]}"));
+  expect_error(unknown_party, "agreement.classification_equivalence[0].party", Errc::dangling_ref, 6, 78, "Q");
+  const auto bad_level = parse(with_agreement(
+      "agreement: {signature_date: 2025-01-31, classification_equivalence: [{party: A, name: TAJNO, level: cosmic}]}"));
+  expect_error(bad_level, "agreement.classification_equivalence[0].level", Errc::invalid_argument, 6, 101, "top_secret");
+  const auto missing = parse(with_agreement(
+      "agreement: {signature_date: 2025-01-31, classification_equivalence: [{party: A, level: secret}]}"));
+  EXPECT_NE(test::all_errors(missing).find("name"), std::string::npos) << test::all_errors(missing);
+  const auto twice = parse(with_agreement(
+      "agreement: {signature_date: 2025-01-31, classification_equivalence: [{party: A, name: TAJNO, level: secret}, "
+      "{party: A, name: TAJNO2, level: secret}]}"));
+  ASSERT_FALSE(twice.errors.empty());
+  EXPECT_EQ(twice.errors[0].where.path, "agreement.classification_equivalence");
+  EXPECT_NE(twice.errors[0].message.find("A"), std::string::npos) << twice.errors[0].message;
+}
+
 TEST(Schema, BadNoticesOfTerminationAreRejected) {
   const auto out = parse(with_agreement(
       "agreement: {signature_date: 2025-03-14, notices: [{party: C, date: 2029-09-14}, {party: A, date: 2029-02-30}, "

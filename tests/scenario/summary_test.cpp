@@ -18,6 +18,7 @@ TEST(Summary, DescribesTheDefaultScenario) {
   EXPECT_TRUE(contains(text, "KAL  Republic of Kalendria: coordinating")) << text;
   EXPECT_TRUE(contains(text, "MOR  Morvessa: directing, host")) << text;
   EXPECT_TRUE(contains(text, "5-year term")) << text;
+  EXPECT_TRUE(contains(text, "classification equivalence: KAL 5 levels (SECRET = TAJNO); MOR 5 levels (SECRET = SKRIVNO)")) << text;
   EXPECT_TRUE(contains(text, "base_main  air base")) << text;
   EXPECT_TRUE(contains(text, "plot 5.0")) << text;
   EXPECT_TRUE(contains(text, "Terrain: synthetic")) << text;

@@ -18,5 +18,8 @@ namespace jrads::scenario {
 // The parties (the coordinating one as lead), roles, fire units and delegations, for
 // command::Authority::make (which checks the chain as a whole).
 [[nodiscard]] command::ChainOfCommand chain_of_command(const Scenario& s);
+// The agreement's classification equivalence (each party's words on the common scale); empty
+// when the scenario gives none.
+[[nodiscard]] security::EquivalenceTable classification_table(const Scenario& s);
 
 }  // namespace jrads::scenario

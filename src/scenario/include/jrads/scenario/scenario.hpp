@@ -13,6 +13,7 @@
 #include "jrads/core/result.hpp"
 #include "jrads/engage/intercept.hpp"
 #include "jrads/node/node_params.hpp"
+#include "jrads/security/label.hpp"
 #include "jrads/sensors/sensor_params.hpp"
 #include "jrads/world/terrain.hpp"
 #include "jrads/world/world.hpp"
@@ -44,6 +45,8 @@ struct Agreement {
   bool automatic_renewal = true;
   int notice_months = 6;
   std::vector<TerminationNotice> notices;
+  // Each party's own classification words on the common scale (security::EquivalenceTable).
+  std::vector<security::NationalLevel> classification_equivalence;
 };
 
 enum class SiteKind : std::uint8_t { air_base, mountain, other };
