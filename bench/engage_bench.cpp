@@ -23,41 +23,6 @@ namespace {
 using jrads::engage::WtaProblem;
 using jrads::engage::WtaSolution;
 
-// Rounds 2-4 and 2 channels per unit, values uniform in [1, 10].
-WtaProblem sparse_instance(int units, int targets, std::uint64_t seed) {
-  jrads::RngStream rng = jrads::Rng(seed).stream("bench/engage/wta/sparse");
-  WtaProblem pb;
-  pb.n_units = units;
-  pb.n_targets = targets;
-  constexpr double kSide_m = 200e3;
-  std::vector<double> east(static_cast<std::size_t>(targets));
-  std::vector<double> north(static_cast<std::size_t>(targets));
-  for (int j = 0; j < targets; ++j) {
-    east[static_cast<std::size_t>(j)] = rng.uniform(0.0, kSide_m);
-    north[static_cast<std::size_t>(j)] = rng.uniform(0.0, kSide_m);
-    pb.value.push_back(rng.uniform(1.0, 10.0));
-  }
-  pb.p_kill.assign(static_cast<std::size_t>(units) * static_cast<std::size_t>(targets), 0.0);
-  for (int i = 0; i < units; ++i) {
-    const double e_m = rng.uniform(0.0, kSide_m);
-    const double n_m = rng.uniform(0.0, kSide_m);
-    const double coverage = rng.uniform(0.05, 0.30);
-    const double range_m = std::sqrt(coverage * kSide_m * kSide_m / std::numbers::pi);
-    const double p_max = rng.uniform(0.6, 0.95);
-    for (int j = 0; j < targets; ++j) {
-      const double d =
-          std::hypot(east[static_cast<std::size_t>(j)] - e_m, north[static_cast<std::size_t>(j)] - n_m) / range_m;
-      if (d <= 1.0) {
-        pb.p_kill[static_cast<std::size_t>(i) * static_cast<std::size_t>(targets) + static_cast<std::size_t>(j)] =
-            p_max * (1.0 - 0.5 * d * d);
-      }
-    }
-    pb.rounds.push_back(2 + static_cast<int>(rng.below(3)));
-    pb.channels.push_back(2);
-  }
-  return pb;
-}
-
 // Every pair feasible, p uniform in [0.2, 0.9]; rounds 2-4, 2 channels.
 WtaProblem dense_instance(int units, int targets, std::uint64_t seed) {
   jrads::RngStream rng = jrads::Rng(seed).stream("bench/engage/wta/dense");
@@ -68,7 +33,7 @@ std::vector<WtaProblem> instances(bool dense, int units, int targets, int count)
   std::vector<WtaProblem> out;
   for (int k = 0; k < count; ++k) {
     const auto seed = static_cast<std::uint64_t>(1000 + k);
-    out.push_back(dense ? dense_instance(units, targets, seed) : sparse_instance(units, targets, seed));
+    out.push_back(dense ? dense_instance(units, targets, seed) : jrads::engage::test::sparse_instance(units, targets, seed));
   }
   return out;
 }

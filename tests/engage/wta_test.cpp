@@ -488,39 +488,6 @@ TEST(Wta, HeuristicBetweenGreedyAndExactOnMediumInstances) {
   }
 }
 
-// The benchmark's sparse instances (bench/engage_bench.cpp, sparse_instance): units and targets in
-// a 200 km square, each unit's envelope covering 5-30 % of it, p falling off towards its edge.
-WtaProblem bench_sparse_instance(int units, int targets, std::uint64_t seed) {
-  RngStream rng = Rng(seed).stream("bench/engage/wta/sparse");
-  WtaProblem pb;
-  pb.n_units = units;
-  pb.n_targets = targets;
-  constexpr double kSide_m = 200e3;
-  std::vector<double> east(static_cast<std::size_t>(targets));
-  std::vector<double> north(static_cast<std::size_t>(targets));
-  for (int j = 0; j < targets; ++j) {
-    east[static_cast<std::size_t>(j)] = rng.uniform(0.0, kSide_m);
-    north[static_cast<std::size_t>(j)] = rng.uniform(0.0, kSide_m);
-    pb.value.push_back(rng.uniform(1.0, 10.0));
-  }
-  pb.p_kill.assign(static_cast<std::size_t>(units) * static_cast<std::size_t>(targets), 0.0);
-  for (int i = 0; i < units; ++i) {
-    const double e_m = rng.uniform(0.0, kSide_m);
-    const double n_m = rng.uniform(0.0, kSide_m);
-    const double coverage = rng.uniform(0.05, 0.30);
-    const double range_m = std::sqrt(coverage * kSide_m * kSide_m / std::numbers::pi);
-    const double p_max = rng.uniform(0.6, 0.95);
-    for (int j = 0; j < targets; ++j) {
-      const double d = std::hypot(east[static_cast<std::size_t>(j)] - e_m, north[static_cast<std::size_t>(j)] - n_m) /
-                       range_m;
-      if (d <= 1.0) pb.p_kill[cell(pb, i, j)] = p_max * (1.0 - 0.5 * d * d);
-    }
-    pb.rounds.push_back(2 + static_cast<int>(rng.below(3)));
-    pb.channels.push_back(2);
-  }
-  return pb;
-}
-
 TEST(Wta, EjectionChainsBringTheBenchmarkSetWithinOnePercent) {
   // Seed 1014 of the benchmark's 20 x 20 set was 1.23 % below the optimum, a local optimum of the
   // one- and two-unit moves that 200 kicks did not leave. A chain of four units repairs it: unit
@@ -529,7 +496,7 @@ TEST(Wta, EjectionChainsBringTheBenchmarkSetWithinOnePercent) {
   for (int k = 0; k < 30; ++k) {
     const auto seed = static_cast<std::uint64_t>(1000 + k);
     SCOPED_TRACE("seed " + std::to_string(seed));
-    const WtaProblem pb = bench_sparse_instance(20, 20, seed);
+    const WtaProblem pb = test::sparse_instance(20, 20, seed);
     const auto exact = solve_wta_exact(pb);
     const auto heur = solve_wta_heuristic(pb);
     ASSERT_TRUE(exact && heur);
