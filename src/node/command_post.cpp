@@ -76,7 +76,6 @@ struct Engagement {
   SimTime due;               // decision, launch, or kill assessment time
   SimTime intercept_at;
   std::string approver;      // role id, or "auto"
-  std::string approver_party;
   std::string auto_by;       // automatic: the delegating role
   std::string auto_zone;
   ThreatClass threat = ThreatClass::aircraft;
@@ -457,7 +456,6 @@ struct CommandPost::Impl {
       l.engagement = e.id;
       l.unit = u.id;
       l.unit_party = u.party;
-      l.type = u.envelope.type;
       l.envelope = u.envelope;
       l.track = e.track;
       l.threat = n.threat;
@@ -465,7 +463,6 @@ struct CommandPost::Impl {
       l.threat_value = e.value;
       l.at = e.due;
       l.intercept_at = e.intercept_at;
-      l.site_enu = u.envelope.pos_enu;
       l.point_enu = i->point_enu;
       l.track_pos_enu = n.pos_enu;
       l.kill_probability = e.pk;
@@ -647,7 +644,6 @@ struct CommandPost::Impl {
       e.identity = n.track->row.identity;
       e.pk = pr.pk;
       e.approver = pr.approver;
-      e.approver_party = party_of(pr.approver);
       std::string proposer = proposer_default.empty() ? party_head(u.party) : proposer_default;
       const command::Decision may =
           authority.check({proposer, Action::propose_assignment, u.id, now, pr.zone, n.threat}, agreement);

@@ -367,9 +367,9 @@ class ClosedLoop final : public sim::SimulationSink {
     engage::Intercept at;
     at.feasible = true;
     at.point_enu = pos;
-    at.range_m = (pos - l.site_enu).norm();
+    at.range_m = (pos - l.envelope.pos_enu).norm();
     const engage::ThreatClass cls = true_class(p.kind);
-    const double pk = engage::kill_probability(l.type, cls, engage::geometry_of(l.envelope, at, vel), in_.post.kill);
+    const double pk = engage::kill_probability(l.envelope.type, cls, engage::geometry_of(l.envelope, at, vel), in_.post.kill);
     RngStream draw = rng_.stream("interceptor/" + std::to_string(l.engagement) + "/" + std::to_string(icp.round));
     const double u = draw.uniform();
     row.truth_id = p.id;

@@ -267,8 +267,8 @@ TEST(CommandPost, HostileCruiseMissileIsProposedApprovedOrderedAndLaunched) {
   EXPECT_LT((l.point_enu - f.pos_at(l.intercept_at)).norm(), 150.0);
   EXPECT_LT((l.point_enu - f.pos_at(l.intercept_at)).head<2>().norm(), 5.0);
   EXPECT_LT((l.track_pos_enu - f.pos_at(l.at)).norm(), 1.0);
-  EXPECT_NEAR((l.point_enu - l.site_enu).norm(), 1000.0 * (l.intercept_at - l.at).s(), 1.0);  // 1000 m/s fly-out
-  EXPECT_EQ(l.site_enu, kKalSite);
+  EXPECT_NEAR((l.point_enu - l.envelope.pos_enu).norm(), 1000.0 * (l.intercept_at - l.at).s(), 1.0);  // 1000 m/s fly-out
+  EXPECT_EQ(l.envelope.pos_enu, kKalSite);
   EXPECT_GT(l.kill_probability, 0.0);
 
   EXPECT_EQ(status_of(post, "FU-KAL-1").rounds_left, 7);

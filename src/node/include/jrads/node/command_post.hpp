@@ -126,15 +126,13 @@ struct Launch {
   std::uint64_t engagement = 0;
   std::string unit;
   std::string unit_party;
-  engage::FireUnitType type = engage::FireUnitType::medium_range;
-  engage::FireUnitEnvelope envelope;  // the unit's (site in the region frame)
+  engage::FireUnitEnvelope envelope;  // the unit's: its type, and its site in the region frame
   std::uint32_t track = 0;
   engage::ThreatClass threat = engage::ThreatClass::any;  // as the picture sees the track
   picture::Identity identity = picture::Identity::pending;
   double threat_value = 0.0;
   SimTime at;                 // launch time
   SimTime intercept_at;       // predicted meeting time
-  Eigen::Vector3d site_enu = Eigen::Vector3d::Zero();
   Eigen::Vector3d point_enu = Eigen::Vector3d::Zero();      // predicted intercept point (aim point)
   Eigen::Vector3d track_pos_enu = Eigen::Vector3d::Zero();  // the track's estimate at launch
   double kill_probability = 0.0;  // as planned, from the picture's view
