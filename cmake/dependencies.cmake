@@ -23,3 +23,7 @@ endif()
 if(JRADS_BENCH)
   find_package(benchmark REQUIRED)
 endif()
+
+# libsodium (libsodium-dev) ships a pkg-config file only: all of security's cryptography.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium>=1.0.18)

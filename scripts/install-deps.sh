@@ -8,7 +8,7 @@ packages=(
   g++ make cmake ninja-build pkg-config clang-14 libclang-rt-14-dev
   # libraries
   libgeographiclib-dev libeigen3-dev libgdal-dev libyaml-cpp-dev nlohmann-json3-dev
-  libcli11-dev libspdlog-dev libfmt-dev
+  libcli11-dev libspdlog-dev libfmt-dev libsodium-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
 )
