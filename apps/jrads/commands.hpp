@@ -33,6 +33,7 @@ struct ChainRun {
   std::string out_dir;
   bool hide_paths = false;     // a temporary directory
   bool print_sensors = false;  // also the sensors' tallies (the demo)
+  std::string keys_dir;        // the two nodes' keys (jrads keys); empty: exercise keys from the seed
 };
 // World, sensors, picture, engagement planning, command and simulated outcomes in one process
 // (jrads run); writes the run's files into out_dir and prints the outcome.

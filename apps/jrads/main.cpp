@@ -16,7 +16,9 @@
 #include "jrads/sim/csv_output.hpp"
 #include "jrads/sim/run_summary.hpp"
 #include "jrads/sim/simulation.hpp"
+#include "audit_command.hpp"
 #include "commands.hpp"
+#include "keys_command.hpp"
 #include "progress_bar.hpp"
 
 namespace {
@@ -160,7 +162,7 @@ int demo(SimRun run) {
       std::filesystem::remove_all(dir, ec);  // best effort
     }
   } cleanup{run.out_dir, keep};
-  jrads::app::ChainRun chain{"", run.seed, run.out_dir, !keep, true};
+  jrads::app::ChainRun chain{"", run.seed, run.out_dir, !keep, true, ""};
   if (const int rc = jrads::app::run_chain(chain); rc != 0) return rc;
   std::printf("\nPicture quality against truth\n");
   jrads::app::MetricsRun m;
@@ -226,6 +228,13 @@ int run(int argc, char** argv) {
   run_cmd->add_option("scenario", chain_run.scenario_path, "Scenario YAML file (default: the embedded scenario)");
   run_cmd->add_option("--seed", chain_run.seed, "Random seed (default: the scenario's)")->check(kNonNegative);
   run_cmd->add_option("--out", chain_run.out_dir, "Output directory")->required()->check(kNonEmpty);
+  run_cmd->add_option("--keys", chain_run.keys_dir,
+                      "Key directory holding both nodes' keys (<LEAD>-C2, <PARTNER>-C2; jrads keys init); "
+                      "default: exercise keys derived from the seed")
+      ->check(kNonEmpty);
+
+  jrads::app::add_keys_command(app);
+  jrads::app::add_audit_command(app);
 
   jrads::app::TrackRun track_run;
   auto* track_cmd = app.add_subcommand("track", "Build the recognised air picture from sensors.csv and detections.csv");

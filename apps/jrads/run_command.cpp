@@ -1,15 +1,110 @@
 // `jrads run`: the whole chain, closed loop, in one process.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
 
 #include "commands.hpp"
 #include "jrads/run/engagement_run.hpp"
 #include "jrads/run/run_output.hpp"
 #include "jrads/scenario/scenario.hpp"
+#include "jrads/security/audit.hpp"
+#include "jrads/security/keys.hpp"
 #include "jrads/sim/run_summary.hpp"
 #include "progress_bar.hpp"
 
 namespace jrads::app {
+namespace {
+
+// Exercise keys (no --keys): derived from the run's seed, so a run is reproducible byte for
+// byte; anyone with the seed can make them, so they prove integrity against accidents and
+// show the mechanism, not against an adversary. Valid from 2026-01-01 for 50 years.
+constexpr std::int64_t kExerciseKeysFrom = 1767225600;
+
+std::int64_t now_unix_s() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+struct AuditSetup {
+  run::AuditSigners signers;
+  std::vector<security::PublicKeyRecord> public_keys;
+  std::string keys_dir;  // where verification finds the public keys
+};
+
+// The lead party's node writes, the first other party's node countersigns.
+Result<AuditSetup> audit_setup(const run::RunInput& in, const ChainRun& run, std::uint64_t seed) {
+  const std::string lead = in.chain.lead_party;
+  std::string partner;
+  for (const std::string& p : in.chain.parties)
+    if (p != lead) {
+      partner = p;
+      break;
+    }
+  if (partner.empty())
+    return fail(Errc::invalid_argument, "the audit log needs a second party to countersign; the scenario has one");
+  const std::string writer_node = lead + "-C2", partner_node = partner + "-C2";
+  AuditSetup out;
+  std::vector<security::NodeKeys> keys;
+  if (!run.keys_dir.empty()) {
+    auto keyring = security::Keyring::load(run.keys_dir);
+    if (!keyring) return fail(keyring.error());
+    for (const std::string& node : {writer_node, partner_node}) {
+      auto k = security::load_node(run.keys_dir, node);
+      if (!k) return fail(k.error());
+      if (auto ok = security::check_usable_for_signing(*k, *keyring, now_unix_s()); !ok) return fail(ok.error());
+      keys.push_back(std::move(*k));
+    }
+    out.keys_dir = run.keys_dir;
+  } else {
+    for (const auto& [node, party] : {std::pair{writer_node, lead}, std::pair{partner_node, partner}}) {
+      const std::string context = "JRADS-EXERCISE-KEYS-1 " + std::to_string(seed);
+      security::KeySeed key_seed;
+      const security::Digest d = security::sha256(security::as_bytes(context));
+      std::copy(d.bytes.begin(), d.bytes.end(), key_seed.begin());
+      auto k = security::generate_node_keys(node, party, 1, kExerciseKeysFrom, security::kMaxKeyValidS, key_seed);
+      if (!k) return fail(k.error());
+      keys.push_back(std::move(*k));
+    }
+    out.keys_dir = (std::filesystem::path(run.out_dir) / "keys").string();
+  }
+  for (const auto& k : keys) out.public_keys.push_back(k.record);
+  out.signers.writer = {writer_node, lead, keys[0].signing};
+  out.signers.partner = {partner_node, partner, keys[1].signing};
+  return out;
+}
+
+// Writes the exercise keys' public halves next to the run's files (for jrads audit verify).
+Result<void> write_public_keys(const AuditSetup& a) {
+  if (auto ok = security::ensure_key_dir(a.keys_dir); !ok) return ok;
+  for (const auto& r : a.public_keys) {
+    const std::string text = security::encode_public_key_file(r);
+    if (auto ok = security::write_file_atomically(security::public_key_path(a.keys_dir, r.node, r.generation),
+                                                  security::as_bytes(text), 0644, true);
+        !ok)
+      return ok;
+  }
+  return {};
+}
+
+// Reads audit.log back and verifies it with the signers' public keys: what jrads audit verify does.
+Result<security::AuditReport> verify_written(const std::filesystem::path& path, const AuditSetup& a) {
+  security::Keyring keyring;
+  for (const auto& r : a.public_keys)
+    if (auto ok = keyring.add(r); !ok) return fail(ok.error());
+  std::ifstream in(path, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::int64_t now = now_unix_s();
+  return security::verify_audit(text, [&](const security::KeyId& id) -> Result<security::KeyInfo> {
+    auto rec = keyring.usable(id, now);
+    if (!rec) return fail(rec.error());
+    return security::KeyInfo{(*rec)->sign_public, (*rec)->node, (*rec)->party};
+  });
+}
+
+}  // namespace
 
 int run_chain(const ChainRun& run) {
   scenario::ParseOutcome parsed = run.scenario_path.empty()
@@ -37,6 +132,16 @@ int run_chain(const ChainRun& run) {
   options.progress = [&bar](double f) { bar.update(f); };
   sim::RunSummary sensors_summary(s.sensors);
   if (run.print_sensors) options.extra_sinks.push_back(&sensors_summary);
+  std::optional<AuditSetup> audit;
+  if (auto a = audit_setup(*input, run, options.seed); a) {
+    audit = std::move(*a);
+    options.audit = audit->signers;
+  } else if (!run.keys_dir.empty()) {
+    std::fprintf(stderr, "%s\n", a.error().to_string().c_str());
+    return 1;
+  } else {
+    std::fprintf(stderr, "jrads run: no audit log: %s\n", a.error().message.c_str());
+  }
   const auto started = std::chrono::steady_clock::now();
   auto result = run::run_engagements(std::move(*input), options, run.out_dir);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -50,6 +155,24 @@ int run_chain(const ChainRun& run) {
   if (run.print_sensors) std::fputs(sensors_summary.to_text().c_str(), stdout);
   std::printf("\nEngagement outcome\n");
   std::fputs(run::outcome_text(*result).c_str(), stdout);
+  if (audit) {
+    if (run.keys_dir.empty()) {
+      if (auto ok = write_public_keys(*audit); !ok) {
+        std::fprintf(stderr, "%s\n", ok.error().to_string().c_str());
+        return 1;
+      }
+    }
+    auto report = verify_written(std::filesystem::path(run.out_dir) / "audit.log", *audit);
+    if (!report) {
+      std::fprintf(stderr, "audit.log does not verify: %s\n", report.error().to_string().c_str());
+      return 1;
+    }
+    std::printf("\nAudit\n  audit.log: %llu records, %llu checkpoints, written by %s and countersigned by %s; "
+                "verified%s\n",
+                static_cast<unsigned long long>(report->records), static_cast<unsigned long long>(report->checkpoints),
+                audit->signers.writer.node.c_str(), audit->signers.partner.node.c_str(),
+                run.keys_dir.empty() ? " (exercise keys from the seed)" : "");
+  }
   if (!run.hide_paths) std::printf("Files written to %s\n", run.out_dir.c_str());
   return 0;
 }

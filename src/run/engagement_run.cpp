@@ -14,6 +14,7 @@
 #include "jrads/engage/kill_probability.hpp"
 #include "jrads/picture/csv_reader.hpp"
 #include "jrads/picture/track_csv.hpp"
+#include "jrads/run/run_audit.hpp"
 #include "jrads/run/run_output.hpp"
 #include "jrads/scenario/agreement.hpp"
 #include "jrads/scenario/identification.hpp"
@@ -483,6 +484,17 @@ Result<RunResult> run_engagements(RunInput input, const RunOptions& options, con
   if (auto ok = picture::write_alerts_csv(out_dir / "alerts.csv", loop.alerts(), loop.sites()); !ok) return fail(ok.error());
   if (auto ok = write_engagements_csv(out_dir / "engagements.csv", rows); !ok) return fail(ok.error());
   if (auto ok = write_summary_json(out_dir / "summary.json", *result, options.seed); !ok) return fail(ok.error());
+  if (options.audit) {
+    std::vector<std::filesystem::path> outputs;
+    for (const char* f : {"sensors.csv", "truth.csv", "detections.csv", "detections_truth.csv", "tracks.csv",
+                          "alerts.csv", "engagements.csv", "summary.json"})
+      outputs.push_back(out_dir / f);
+    auto audit = write_run_audit(out_dir / "audit.log", "run-" + std::to_string(options.seed), *options.audit, rows,
+                                 input.chain.parties, input.agreement.in_force, input.chain.lead_party, outputs);
+    if (!audit) return fail(audit.error());
+    result->audit_records = audit->records;
+    result->audit_checkpoints = audit->checkpoints;
+  }
   return result;
 }
 

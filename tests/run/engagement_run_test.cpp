@@ -78,7 +78,7 @@ const char* kFiles[] = {"sensors.csv",     "truth.csv",  "detections.csv",   "de
 TEST(EngagementRun, DefaultScenarioDefendsWithoutEngagingCivilOrFriendlyAircraft) {
   const scenario::Scenario s = default_scenario();
   const fs::path dir = fresh_dir("run-default");
-  auto r = run_engagements(input_of(s), RunOptions{s.seed, {}, {}, {}}, dir);
+  auto r = run_engagements(input_of(s), RunOptions{s.seed, {}, {}, {}, {}}, dir);
   ASSERT_TRUE(r.has_value()) << r.error().message;
   EXPECT_EQ(r->civil_engaged, 0);
   EXPECT_EQ(r->fratricide, 0);
@@ -134,10 +134,22 @@ TEST(EngagementRun, SameSeedGivesTheSameBytes) {
   scenario::Scenario s = default_scenario();
   s.duration_s = 2000.0;  // the first raid's engagements
   const fs::path a = fresh_dir("run-seed-a"), b = fresh_dir("run-seed-b"), c = fresh_dir("run-seed-c");
-  ASSERT_TRUE(run_engagements(input_of(s), RunOptions{11, {}, {}, {}}, a).has_value());
-  ASSERT_TRUE(run_engagements(input_of(s), RunOptions{11, {}, {}, {}}, b).has_value());
-  ASSERT_TRUE(run_engagements(input_of(s), RunOptions{12, {}, {}, {}}, c).has_value());
+  // The audit log too, signed by the same (seeded) keys: Ed25519 signatures are deterministic.
+  auto with_audit = [](std::uint64_t seed) {
+    std::array<std::uint8_t, 32> k1{}, k2{};
+    k1.fill(1);
+    k2.fill(2);
+    RunOptions o{seed, {}, {}, {}, {}};
+    o.audit = AuditSigners{{"KAL-C2", "KAL", security::SigningKey::from_seed(k1)},
+                           {"MOR-C2", "MOR", security::SigningKey::from_seed(k2)}};
+    return o;
+  };
+  ASSERT_TRUE(run_engagements(input_of(s), with_audit(11), a).has_value());
+  ASSERT_TRUE(run_engagements(input_of(s), with_audit(11), b).has_value());
+  ASSERT_TRUE(run_engagements(input_of(s), with_audit(12), c).has_value());
   for (const char* f : kFiles) EXPECT_EQ(read_file(a / f), read_file(b / f)) << f;
+  EXPECT_EQ(read_file(a / "audit.log"), read_file(b / "audit.log"));
+  EXPECT_NE(read_file(a / "audit.log"), read_file(c / "audit.log"));
   EXPECT_NE(read_file(a / "detections.csv"), read_file(c / "detections.csv"));
   EXPECT_GT(read_csv(a / "engagements.csv").size(), 1U);
 }
@@ -153,7 +165,7 @@ TEST(EngagementRun, WithoutRoundsTheFilesAreThoseOfSimulateThenTrack) {
   RunInput in = input_of(s);
   const picture::TrackerParams tracker_params = in.tracker;
   sim::SimulationInput sim_input = in.sim;
-  ASSERT_TRUE(run_engagements(std::move(in), RunOptions{5, {}, {}, {}}, run_dir).has_value());
+  ASSERT_TRUE(run_engagements(std::move(in), RunOptions{5, {}, {}, {}, {}}, run_dir).has_value());
 
   const fs::path sim_dir = fresh_dir("run-no-rounds-sim");
   {
@@ -235,7 +247,7 @@ void expect_civil_and_friendly_refused(scenario::Scenario s, std::uint64_t seed,
   for (const auto& u : in.units) units.push_back(u.unit.id);
   int checked = 0, by_interlock = 0, tracks_seen = 0;
   double next_s = 0.0;
-  RunOptions options{seed, {}, {}, {}};
+  RunOptions options{seed, {}, {}, {}, {}};
   options.inspect = [&](SimTime now, const node::CommandPost& post, std::span<const node::PictureTrack> picture,
                         const world::World& world) {
     if (now.s() < next_s) return;

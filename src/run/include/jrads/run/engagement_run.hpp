@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@
 #include "jrads/node/command_post.hpp"
 #include "jrads/picture/tracker.hpp"
 #include "jrads/scenario/scenario.hpp"
+#include "jrads/security/crypto.hpp"
 #include "jrads/sim/simulation.hpp"
 
 namespace jrads::run {
@@ -71,6 +73,18 @@ struct RunInput {
 // force when the scenario gives no day). Errors name what is missing.
 [[nodiscard]] Result<RunInput> input_from_scenario(const scenario::Scenario& s, world::ElevationGrid terrain);
 
+// The two nodes that sign the run's audit log (run_audit.hpp).
+struct AuditNode {
+  std::string node;   // node id, e.g. "KAL-C2"
+  std::string party;
+  security::SigningKey key;
+};
+
+struct AuditSigners {
+  AuditNode writer;   // the lead (coordinating) party's node
+  AuditNode partner;  // the other party's node: countersigns
+};
+
 struct RunOptions {
   std::uint64_t seed = 1;
   std::function<void(double)> progress;  // fraction of simulated time done
@@ -81,6 +95,9 @@ struct RunOptions {
   std::function<void(SimTime now, const node::CommandPost& post, std::span<const node::PictureTrack> picture,
                      const world::World& world)>
       inspect;
+  // With signers: the run also writes audit.log (docs/RUN.md), its last file, recording the
+  // SHA-256 of every other file it wrote.
+  std::optional<AuditSigners> audit;
 };
 
 // What happened, by truth and by the record (summary.json, docs/RUN.md).
@@ -107,11 +124,13 @@ struct RunResult {
   int engaged_threats = 0;
   double detect_to_engage_mean_s = 0.0, detect_to_engage_max_s = 0.0;
   std::vector<node::UnitStatus> units;  // rounds left at the end
+  std::uint64_t audit_records = 0, audit_checkpoints = 0;  // audit.log, when written
 };
 
 // Runs the scenario and writes into `out_dir`: sensors.csv, truth.csv, detections.csv,
 // detections_truth.csv (shared/FORMATS.md), tracks.csv, alerts.csv, engagements.csv and
-// summary.json (docs/RUN.md). Each file appears under its final name only when complete.
+// summary.json (docs/RUN.md), and audit.log when options.audit is set. Each file appears under
+// its final name only when complete.
 [[nodiscard]] Result<RunResult> run_engagements(RunInput input, const RunOptions& options,
                                                 const std::filesystem::path& out_dir);
 
