@@ -30,9 +30,9 @@ std::string numbered(char prefix, int i) {
 
 std::vector<SensorSite> bench_sensors() {
   std::vector<SensorSite> s;
-  for (int i = 0; i < 8; ++i) s.push_back({numbered('R', i), "P", SensorKind::radar, {44.0, 19.0, 200.0}});
-  for (int i = 0; i < 2; ++i) s.push_back({numbered('I', i), "P", SensorKind::iff, {44.0, 19.0, 200.0}});
-  for (int i = 0; i < 3; ++i) s.push_back({numbered('A', i), "Q", SensorKind::adsb, {44.0, 19.0, 200.0}});
+  for (int i = 0; i < 8; ++i) s.push_back({numbered('R', i), "P", SensorKind::radar, {44.0, 19.0, 200.0}, {}});
+  for (int i = 0; i < 2; ++i) s.push_back({numbered('I', i), "P", SensorKind::iff, {44.0, 19.0, 200.0}, {}});
+  for (int i = 0; i < 3; ++i) s.push_back({numbered('A', i), "Q", SensorKind::adsb, {44.0, 19.0, 200.0}, {}});
   return s;
 }
 

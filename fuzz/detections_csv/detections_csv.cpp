@@ -24,9 +24,9 @@ using jrads::picture::SensorSite;
 
 std::vector<SensorSite> built_in_sensors() {
   return {
-      SensorSite{"R1", "P", SensorKind::radar, {44.3, 19.6, 263.0}},
-      SensorSite{"I1", "P", SensorKind::iff, {44.3, 19.6, 263.0}},
-      SensorSite{"A1", "Q", SensorKind::adsb, {45.0, 19.3, 5919.0}},
+      SensorSite{"R1", "P", SensorKind::radar, {44.3, 19.6, 263.0}, {}},
+      SensorSite{"I1", "P", SensorKind::iff, {44.3, 19.6, 263.0}, {}},
+      SensorSite{"A1", "Q", SensorKind::adsb, {45.0, 19.3, 5919.0}, {}},
   };
 }
 

@@ -568,7 +568,10 @@ void Tracker::Impl::apply_updates(std::vector<Update>& updates) {
       const PdaUpdate& pu = pda_updates[static_cast<std::size_t>(u.pda)];
       std::vector<Measurement> ms;
       ms.reserve(pu.reports.size());
-      for (int si : pu.reports) ms.push_back(frame.measurement(slice[si]));
+      for (int si : pu.reports) {
+        ms.push_back(frame.measurement(slice[si]));
+        note_source(t, slice[si].sensor);  // every weighted report moved the track
+      }
       t.imm = imm_pda_update(predicted, ms, pu.betas, pu.beta0);
       t.est = imm_combined(t.imm);
       t.time = at;
@@ -589,6 +592,7 @@ void Tracker::Impl::apply_updates(std::vector<Update>& updates) {
       t.time = at;
     }
     const Report& r = slice[u.report];
+    note_source(t, r.sensor);
     ++t.hits;
     t.last_hit = at;
     if (r.kind == SensorKind::radar) learn_interval(r.sensor, (r.time - t.last_support(r.sensor)).s());
@@ -626,6 +630,7 @@ void Tracker::Impl::start_track(const Report& r) {
   t.profile_since = r.time;
   t.hits = 1;
   t.note_support(r.sensor, r.time);
+  note_source(t, r.sensor);
   if (r.kind == SensorKind::adsb && r.has_icao) {
     t.has_icao = true;
     t.icao = r.icao;
@@ -758,6 +763,7 @@ void Tracker::Impl::merge_duplicates(SimTime now) {
 // own state, which has already been updated by the reports of its own sensors.
 void Tracker::Impl::fold(Track& keep, Track& gone) {
   keep.evidence.merge(gone.evidence);
+  for (std::uint32_t s : gone.sources) note_source(keep, s);
   keep.hits += gone.hits;
   keep.last_hit = std::max(keep.last_hit, gone.last_hit);
   keep.last_radar_hit = std::max(keep.last_radar_hit, gone.last_radar_hit);
@@ -803,7 +809,9 @@ void Tracker::Impl::emit_rows(SimTime now) {
     row.vel_enu = frame.local_velocity(row.pos, g.x.segment<3>(3));
     row.sigma_pos_m = std::sqrt(std::max(0.0, g.P.block<3, 3>(0, 0).trace()));
     row.sigma_vel_mps = std::sqrt(std::max(0.0, g.P.block<3, 3>(3, 3).trace()));
-    rows.push_back(row);
+    row.label = t.label;
+    row.sources = t.sources;
+    rows.push_back(std::move(row));
   }
 }
 

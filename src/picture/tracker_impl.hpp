@@ -64,6 +64,17 @@ struct Track {
   std::uint64_t merge_with = 0;  // uid of the track this one has looked like lately
   int merge_count = 0;
   EvidenceRecord evidence;
+  security::ItemLabel label;           // combined over `sources`
+  std::vector<std::uint32_t> sources;  // every sensor whose reports it used, ascending
+
+  // A report of `sensor` (with that site's label) went into the track.
+  void note_source(std::uint32_t sensor, const security::ItemLabel& site_label, security::PartyIndex originator) {
+    const auto at = std::lower_bound(sources.begin(), sources.end(), sensor);
+    if (at != sources.end() && *at == sensor) return;  // its label is in already
+    // combine() keeps each input's originator among the holders when the node's party takes over.
+    label = security::combine(sources.empty() ? site_label : label, site_label, originator);
+    sources.insert(at, sensor);
+  }
 
   void note_support(std::uint32_t sensor, SimTime t) {
     for (int k = 0; k < n_support; ++k) {
@@ -308,6 +319,9 @@ struct Tracker::Impl {
   std::shared_ptr<spdlog::logger> log = logger("picture");
 
   Impl(std::vector<SensorSite> s, const TrackerParams& p);
+  void note_source(detail::Track& t, std::uint32_t sensor) {
+    t.note_source(sensor, sensors[sensor].label, params.label_originator);
+  }
 
   // tracker.cpp: the reorder buffer and the slices
   static bool heap_after(const Pending& a, const Pending& b);

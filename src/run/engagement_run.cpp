@@ -70,6 +70,15 @@ Result<RunInput> input_from_scenario(const scenario::Scenario& s, world::Elevati
                          1.0 / std::max(1, a.priority)});
   }
   in.chain = scenario::chain_of_command(s);
+  // The parties in scenario order: the bits of every item's label (the scenario's sensor
+  // labels were made in this order).
+  std::vector<std::string> party_ids;
+  for (const scenario::Party& p : s.parties) party_ids.push_back(p.id);
+  auto parties = security::PartyTable::make(party_ids);
+  if (!parties) return fail(Errc::invalid_argument, "parties: " + parties.error().message +
+                                                        " (security labels allow 2 to 8 upper-case letters or digits)");
+  in.parties = std::move(*parties);
+  if (const auto lead = in.parties.index(in.chain.lead_party)) in.tracker.label_originator = *lead;
   in.zones = s.zones;
   in.wcs = s.weapons_control;
   in.default_wcs = s.default_wcs;
@@ -124,6 +133,8 @@ class ClosedLoop final : public sim::SimulationSink {
     auto sites = picture::parse_sensors_csv(text, "sensors.csv");
     JRADS_ASSERT(sites.has_value());  // our own rows
     sites_ = std::move(*sites);
+    // sensors.csv has no labels: each site gets its sensor's.
+    for (std::size_t i = 0; i < sites_.size(); ++i) sites_[i].label = infos[i].label;
     for (const auto& i : infos) sensor_ids_.push_back(i.id);
     tracker_.emplace(sites_, in_.tracker);
     const LocalFrame& region = tracker_->frame().region();

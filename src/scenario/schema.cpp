@@ -17,6 +17,7 @@
 #include "jrads/scenario/agreement.hpp"
 #include "jrads/scenario/kind_defaults.hpp"
 #include "jrads/scenario/polygon.hpp"
+#include "jrads/security/item_label.hpp"
 
 namespace jrads::scenario::detail {
 namespace {
@@ -95,13 +96,15 @@ const Keys radar_keys = {"id",
                          "azimuth_resolution_deg",
                          "clutter_per_scan",
                          "k_factor",
-                         "registration"};
+                         "registration",
+                         "classification",
+                         "releasable_to"};
 const Keys iff_keys = {"id",          "type",           "party",         "site",
                        "position",    "height_agl_m",   "scan_period_s", "start_azimuth_deg",
                        "max_range_m", "p_miss",         "p_garble",      "sigma_range_m",
-                       "sigma_azimuth_deg", "sigma_elevation_deg", "k_factor"};
+                       "sigma_azimuth_deg", "sigma_elevation_deg", "k_factor", "classification", "releasable_to"};
 const Keys adsb_rx_keys = {"id", "type", "party", "site", "position", "height_agl_m", "max_range_m", "p_receive",
-                           "k_factor"};
+                           "k_factor", "classification", "releasable_to"};
 const Keys registration_keys = {"azimuth_bias_deg", "range_bias_m", "clock_offset_s"};
 const Keys bands = {"HF", "VHF", "UHF", "L", "S", "C", "X", "Ku", "K", "Ka"};
 const Keys asset_keys = {"id", "name", "site", "position", "radius_m", "priority"};
@@ -555,6 +558,12 @@ void Walker::parties(const YAML::Node& n) {
               "the joint system needs at least 2 parties, got " + std::to_string(s_.parties.size()));
     return;
   }
+  if (s_.parties.size() > security::kMaxParties) {
+    d_.report(Errc::invalid_argument, n, path,
+              "at most " + std::to_string(security::kMaxParties) + " parties (security labels), got " +
+                  std::to_string(s_.parties.size()));
+    return;
+  }
   std::vector<std::string_view> coordinating, hosts;
   for (const auto& p : s_.parties) {
     if (p.role == PartyRole::coordinating) coordinating.push_back(p.id);
@@ -861,10 +870,33 @@ template <class SensorParamsT>
 void Walker::sensor_identity(MapReader& m, SensorParamsT& r) {
   r.id = read_defined_id(m, "sensor");
   if (!r.id.empty()) sensors_[r.id] = s_.sensors.size();  // each sensor type's reader appends it last
+  std::optional<std::size_t> party;
   if (m.require("party", "the id of a party")) {
-    if (const auto* p = read_ref(m, "party", parties_, "party")) r.party = s_.parties[*p].id;
+    if (const auto* p = read_ref(m, "party", parties_, "party")) {
+      r.party = s_.parties[*p].id;
+      party = *p;
+    }
   }
   antenna(m, r.antenna);
+  // The label of its reports (docs/SCENARIO.md): SECRET and shared with every party unless
+  // the scenario says otherwise; need-to-know AIR-PICTURE and SENSORS (which sensor saw what).
+  security::Level level = security::Level::secret;
+  m.choice("classification", level, level_words,
+           {security::Level::unclassified, security::Level::restricted, security::Level::confidential,
+            security::Level::secret, security::Level::top_secret});
+  r.label.level = level;
+  r.label.categories = security::category_bit(security::Category::air_picture) |
+                       security::category_bit(security::Category::sensors);
+  r.label.originator = static_cast<security::PartyIndex>(party.value_or(0));
+  r.label.rel = 0;
+  if (const YAML::Node* v = m.find("releasable_to")) {
+    for (const std::string& id : read_ref_list(*v, m.path("releasable_to"), parties_, "party", "party ids",
+                                               [](std::size_t, const YAML::Node&, const std::string&) { return true; })) {
+      r.label.rel |= std::uint32_t{1} << parties_.at(id);
+    }
+  } else {
+    for (std::size_t i = 0; i < s_.parties.size() && i < security::kMaxParties; ++i) r.label.rel |= std::uint32_t{1} << i;
+  }
 }
 
 void Walker::sensors(const YAML::Node& n) {

@@ -81,7 +81,7 @@ SensorSuite::SensorSuite(std::vector<SensorParams> sensors, AdsbBroadcastParams 
     std::visit(
         [&](auto& p) {
           using P = std::decay_t<decltype(p)>;
-          SensorInfo info{p.id, p.party, SensorType::radar, resolve_antenna(p.antenna, terrain)};
+          SensorInfo info{p.id, p.party, SensorType::radar, resolve_antenna(p.antenna, terrain), p.label};
           if constexpr (std::is_same_v<P, RadarParams>) {
             RngStream stream = rng.stream("radar/" + p.id);
             m.radars.push_back({Radar(std::move(p), terrain), stream, index, 0});
@@ -127,6 +127,15 @@ void SensorSuite::observe(SimTime t0, SimTime t1, const world::WorldView& world,
   const bool first = !m.started;
   m.started = true;
   m.next_t0 = t1;
+  // Every report carries its sensor's label, whichever path made it.
+  struct Label {
+    std::vector<Detection>& out;
+    const std::vector<SensorInfo>& infos;
+    std::size_t from;
+    ~Label() {
+      for (std::size_t i = from; i < out.size(); ++i) out[i].label = infos[out[i].sensor.value()].label;
+    }
+  } label{out, m.infos, out.size()};
 
   for (auto& r : m.radars) run_scans(r, first, t0, t1, world, out);
   for (auto& r : m.iffs) run_scans(r, first, t0, t1, world, out);

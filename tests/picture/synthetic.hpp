@@ -210,13 +210,13 @@ inline std::vector<SensorSite> grid_sites(double lat_deg, double lon_deg, double
     const Geodetic g = centre.geodetic_from_enu(Enu{e, nn, 0.0});
     std::string id = "R";
     id += std::to_string(i + 1);
-    s.push_back({id, i % 2 == 0 ? "KAL" : "MOR", SensorKind::radar, Geodetic{g.lat_deg, g.lon_deg, 200.0}});
+    s.push_back({id, i % 2 == 0 ? "KAL" : "MOR", SensorKind::radar, Geodetic{g.lat_deg, g.lon_deg, 200.0}, {}});
   }
   for (int i = 0; i < n_adsb; ++i) {
     const Geodetic g = centre.geodetic_from_enu(Enu{(i - (n_adsb - 1) / 2.0) * side_m / std::max(1, n_adsb), 0.0, 0.0});
     std::string id = "A";
     id += std::to_string(i + 1);
-    s.push_back({id, "MOR", SensorKind::adsb, Geodetic{g.lat_deg, g.lon_deg, 100.0}});
+    s.push_back({id, "MOR", SensorKind::adsb, Geodetic{g.lat_deg, g.lon_deg, 100.0}, {}});
   }
   return s;
 }

@@ -38,7 +38,7 @@ Scene two_radars() {
 }
 
 void add_iff(Scene& s) {
-  s.sensors.push_back({"I1", "KAL", SensorKind::iff, s.sensors[0].pos});
+  s.sensors.push_back({"I1", "KAL", SensorKind::iff, s.sensors[0].pos, {}});
   synth::Radar iff;
   iff.sensor = static_cast<std::uint32_t>(s.sensors.size() - 1);
   iff.kind = SensorKind::iff;
@@ -715,6 +715,68 @@ TEST(Tracker, JpdaLearnsEachRadarsClutterDensityWhereItIs) {
   // Nothing falls elsewhere: the floor.
   EXPECT_EQ(t.clutter_density(0, 60000.0, 200.0, 1.5), p.jpda_min_clutter_density);
   EXPECT_EQ(t.clutter_density(0, 60000.0, 60.0, 20.0), p.jpda_min_clutter_density);
+}
+
+}  // namespace
+}  // namespace jrads::picture
+
+namespace jrads::picture {
+namespace {
+
+// A track's label is combined from the labels of every sensor whose reports it used, and its
+// sources name those sensors. KAL's node makes the picture from its own radar (national only)
+// and MOR's (shared with KAL): a target both see is KAL's alone; one only MOR's radar sees
+// stays releasable to both.
+TEST(TrackerLabels, ATrackCarriesTheCombinedLabelOfItsSources) {
+  Scene s = two_radars();  // radar 0 at x = -30 km (KAL), radar 1 at x = +30 km (MOR)
+  s.radars[0].max_range_m = 90000.0;
+  s.radars[1].max_range_m = 90000.0;
+  s.adsb.clear();
+  security::ItemLabel kal;  // KAL's radar: CONFIDENTIAL, national only
+  kal.level = security::Level::confidential;
+  kal.categories = security::category_bit(security::Category::air_picture) | security::category_bit(security::Category::sensors);
+  kal.originator = 0;
+  kal.rel = 0;
+  security::ItemLabel mor = kal;  // MOR's radar: SECRET, REL TO KAL
+  mor.level = security::Level::secret;
+  mor.originator = 1;
+  mor.rel = 0b01;
+  s.sensors[0].label = kal;
+  s.sensors[1].label = mor;
+  Target both, mor_only;
+  both.pos0 = {0.0, -40000.0, 9000.0};  // within 90 km of both radars
+  both.vel = {0.0, 200.0, 0.0};
+  both.t_end_s = 300.0;
+  mor_only.pos0 = {75000.0, -20000.0, 9000.0};  // over 100 km from radar 0
+  mor_only.vel = {0.0, 150.0, 0.0};
+  mor_only.t_end_s = 300.0;
+  s.targets = {both, mor_only};
+  const CommonFrame frame(CommonFrame::centroid_of(s.sensors), s.sensors);
+  TrackerParams p;
+  p.label_originator = 0;  // KAL's node makes the picture
+  const Outcome run = track(s, synth::generate(s, frame, 300.0, 3), p);
+  int checked_both = 0, checked_mor = 0;
+  for (const TrackRow& r : run.rows) {
+    if (r.status != TrackStatus::confirmed || r.time.s() < 150.0) continue;
+    const Match m = nearest(s, frame, r);
+    if (m.distance_m > 2000.0) continue;
+    EXPECT_TRUE(std::is_sorted(r.sources.begin(), r.sources.end()));
+    EXPECT_EQ(r.label.originator, 0);
+    EXPECT_EQ(r.label.categories, kal.categories);
+    if (m.target == 0) {
+      ASSERT_EQ(r.sources, (std::vector<std::uint32_t>{0, 1}));
+      EXPECT_EQ(r.label.level, security::Level::secret);  // the higher
+      EXPECT_EQ(security::holders(r.label, 0b11), 0b01u);  // KAL's national radar keeps it KAL's
+      ++checked_both;
+    } else {
+      ASSERT_EQ(r.sources, (std::vector<std::uint32_t>{1}));
+      EXPECT_EQ(r.label.level, security::Level::secret);
+      EXPECT_EQ(security::holders(r.label, 0b11), 0b11u);
+      ++checked_mor;
+    }
+  }
+  EXPECT_GT(checked_both, 50);
+  EXPECT_GT(checked_mor, 50);
 }
 
 }  // namespace

@@ -528,6 +528,36 @@ TEST(Schema, RadarIsReadWithDefaults) {
   EXPECT_DOUBLE_EQ(r->registration.azimuth_bias_deg, 0.5);
 }
 
+// Each sensor's reports carry a label: SECRET and shared with every party unless the
+// scenario says otherwise; need-to-know AIR-PICTURE and SENSORS; originated by its party.
+TEST(Schema, SensorReportLabelsHaveDefaultsAndAreChecked) {
+  const auto out = parse_with_minimal(std::string(sites_yaml) +
+                                      "  - {id: R1, type: radar, party: A, site: S1}\n"
+                                      "  - {id: R2, type: radar, party: B, site: S1, classification: confidential,\n"
+                                      "     releasable_to: []}\n"
+                                      "  - {id: I1, type: iff, party: B, site: S1, releasable_to: [A]}\n");
+  const Scenario& s = ok(out);
+  ASSERT_EQ(s.sensors.size(), 3U);
+  const auto& r1 = std::get<sensors::RadarParams>(s.sensors[0]).label;
+  EXPECT_EQ(r1.level, security::Level::secret);
+  EXPECT_EQ(r1.originator, 0);
+  EXPECT_EQ(r1.rel, 0b11u);
+  EXPECT_EQ(r1.categories, security::category_bit(security::Category::air_picture) |
+                               security::category_bit(security::Category::sensors));
+  const auto& r2 = std::get<sensors::RadarParams>(s.sensors[1]).label;
+  EXPECT_EQ(r2.level, security::Level::confidential);
+  EXPECT_EQ(r2.originator, 1);
+  EXPECT_EQ(r2.rel, 0u);  // B's alone
+  const auto& i1 = std::get<sensors::IffParams>(s.sensors[2]).label;
+  EXPECT_EQ(i1.rel, 0b01u);
+  const auto bad_level = parse_with_minimal(std::string(sites_yaml) +
+                                            "  - {id: R1, type: radar, party: A, site: S1, classification: cosmic}\n");
+  ASSERT_NE(test::error_at(bad_level, "sensors[0].classification"), nullptr) << test::all_errors(bad_level);
+  const auto bad_party = parse_with_minimal(std::string(sites_yaml) +
+                                            "  - {id: R1, type: radar, party: A, site: S1, releasable_to: [C]}\n");
+  ASSERT_NE(test::error_at(bad_party, "sensors[0].releasable_to[0]"), nullptr) << test::all_errors(bad_party);
+}
+
 TEST(Schema, SensorTypeIsRequired) {
   const auto out = parse_with_minimal(std::string(sites_yaml) + "  - {id: R1, party: A, site: S1}\n");
   expect_error(out, "sensors[0].type", Errc::missing_key, 10, 5, "missing required key 'type' (radar, iff or adsb_receiver)");

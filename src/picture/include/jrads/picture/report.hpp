@@ -7,6 +7,7 @@
 
 #include "jrads/core/geodesy.hpp"
 #include "jrads/core/sim_time.hpp"
+#include "jrads/security/item_label.hpp"
 
 namespace jrads::picture {
 
@@ -19,6 +20,9 @@ struct SensorSite {
   std::string party;  // "KAL"
   SensorKind kind = SensorKind::radar;
   Geodetic pos;       // antenna position, WGS84
+  // The label of its reports. sensors.csv carries none: a site read from it has an empty
+  // (invalid) label, which every release gate refuses. The run sets it from the scenario.
+  security::ItemLabel label;
 };
 
 enum class IffCode : std::uint8_t {

@@ -54,6 +54,7 @@ enum class Association : std::uint8_t {
 [[nodiscard]] const char* to_string(Association a) noexcept;
 
 struct TrackerParams {
+  security::PartyIndex label_originator = 0;  // the party whose node makes this picture (its tracks' labels)
   ImmParams imm = tracker_imm_defaults();
   Association association = Association::gnn;
   double gate_d2 = 16.27;               // chi-square gate, 3 degrees of freedom, P = 0.999
@@ -113,6 +114,11 @@ struct TrackRow {
   Eigen::Vector3d vel_enu = Eigen::Vector3d::Zero();  // local ENU at pos
   double sigma_pos_m = 0.0;
   double sigma_vel_mps = 0.0;
+  // Not in tracks.csv: the label derived from every report the track has used (combine() of
+  // their sites' labels, originated by TrackerParams::label_originator), and those sensors
+  // (indices into the site table, ascending) — what a release may strip (Category::sensors).
+  security::ItemLabel label;
+  std::vector<std::uint32_t> sources;
 };
 
 enum class AlertKind : std::uint8_t {

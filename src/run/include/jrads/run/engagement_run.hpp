@@ -27,6 +27,7 @@
 #include "jrads/picture/tracker.hpp"
 #include "jrads/scenario/scenario.hpp"
 #include "jrads/security/crypto.hpp"
+#include "jrads/security/item_label.hpp"
 #include "jrads/sim/simulation.hpp"
 
 namespace jrads::run {
@@ -65,6 +66,7 @@ struct RunInput {
   command::Wcs default_wcs = command::Wcs::tight;
   command::AgreementState agreement;
   InterceptorParams interceptor;
+  security::PartyTable parties;  // the bits of items' labels (scenario order)
 };
 
 // The scenario as a run: fire units at their sites (terrain height + 5 m), assets valued

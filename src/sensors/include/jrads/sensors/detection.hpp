@@ -3,6 +3,7 @@
 // the report for detections_truth.csv and tests only; the picture never sees it.
 #include <cstdint>
 
+#include "jrads/security/item_label.hpp"
 #include "jrads/core/geodesy.hpp"
 #include "jrads/core/id.hpp"
 #include "jrads/core/sim_time.hpp"
@@ -34,6 +35,7 @@ struct Detection {
   std::uint16_t squawk = 0;  // octal digits read as decimal (7000)
   IffReply iff = IffReply::none;
   std::int32_t truth_index = -1;  // platform index, or -1 for clutter / false reports
+  security::ItemLabel label;       // its sensor's (SensorParams::label)
 };
 
 }  // namespace jrads::sensors

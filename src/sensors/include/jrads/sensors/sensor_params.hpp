@@ -5,6 +5,7 @@
 #include <string>
 #include <variant>
 
+#include "jrads/security/item_label.hpp"
 #include "jrads/core/geodesy.hpp"
 #include "jrads/core/result.hpp"
 
@@ -28,6 +29,7 @@ struct AntennaSite {
 struct RadarParams {
   std::string id;
   std::string party;
+  security::ItemLabel label;  // of its reports (the scenario sets it; the default is empty: refused at every egress)
   std::string band = "S";          // informational: L, S, C, X ...
   AntennaSite antenna;
   double scan_period_s = 10.0;     // one full 360 deg rotation, clockwise; [0.001, 86400]
@@ -54,6 +56,7 @@ struct RadarParams {
 struct IffParams {
   std::string id;
   std::string party;
+  security::ItemLabel label;  // of its reports (the scenario sets it; the default is empty: refused at every egress)
   AntennaSite antenna;
   double scan_period_s = 10.0;
   double start_azimuth_deg = 0.0;
@@ -69,6 +72,7 @@ struct IffParams {
 struct AdsbReceiverParams {
   std::string id;
   std::string party;
+  security::ItemLabel label;  // of its reports (the scenario sets it; the default is empty: refused at every egress)
   AntennaSite antenna;
   double max_range_m = 250000.0;
   double p_receive = 0.95;   // probability a message in range and line of sight is decoded

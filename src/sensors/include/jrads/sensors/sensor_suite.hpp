@@ -18,6 +18,7 @@ struct SensorInfo {
   std::string party;
   SensorType type = SensorType::radar;
   Geodetic antenna;  // resolved: alt_m = terrain height + height_agl_m
+  security::ItemLabel label;  // of its reports
 };
 
 class SensorSuite {
