@@ -111,7 +111,9 @@ void BM_RunDefaultScenario(benchmark::State& state) {
     state.PauseTiming();
     auto in = run::input_from_scenario(*parsed.scenario, *terrain);
     state.ResumeTiming();
-    auto r = run::run_engagements(std::move(*in), run::RunOptions{parsed.scenario->seed, {}, {}, {}, {}}, dir);
+    run::RunOptions options;
+    options.seed = parsed.scenario->seed;
+    auto r = run::run_engagements(std::move(*in), options, dir);
     if (!r) {
       state.SkipWithError(r.error().message.c_str());
       break;

@@ -30,6 +30,7 @@ struct KeysOptions {
   int valid_days = 365;
   int generation = 0;
   std::string reason;
+  std::string file, out;  // unseal
 };
 
 // The only clock read of the key life cycle.
@@ -170,6 +171,25 @@ int run_init_data(const KeysOptions& o) {
   return 0;
 }
 
+// Opens a sealed file with the party's data key; the plaintext goes to --out (mode 0600,
+// written whole or not at all) or to standard output. Nothing is written when it fails.
+int run_unseal(const KeysOptions& o) {
+  int rc = 0;
+  if (!check_party("unseal", o.party, rc)) return rc;
+  auto key = sec::load_party_data_key(o.dir, o.party);
+  if (!key) return failed("unseal", key.error());
+  auto opened = sec::read_sealed(o.file, *key);
+  if (!opened) return failed("unseal", opened.error());
+  std::fprintf(stderr, "%s: label %s\n", o.file.c_str(), sec::to_text(opened->label).c_str());
+  if (o.out.empty()) {
+    std::fwrite(opened->plaintext.data(), 1, opened->plaintext.size(), stdout);
+  } else if (auto ok = sec::write_file_atomically(o.out, opened->plaintext, 0600, true); !ok) {
+    return failed("unseal", ok.error());
+  }
+  sec::wipe(opened->plaintext);
+  return 0;
+}
+
 }  // namespace
 
 void add_keys_command(CLI::App& app) {
@@ -208,6 +228,13 @@ void add_keys_command(CLI::App& app) {
   init_data->add_option("--dir", o->dir, "Key directory (created with mode 0700)")->required();
   init_data->add_option("--party", o->party, "Party id")->required();
   init_data->callback([o] { finish(run_init_data(*o)); });
+
+  auto* unseal = keys->add_subcommand("unseal", "Open a sealed file with its party's data key (prints its label to stderr)");
+  unseal->add_option("file", o->file, "The sealed file")->required();
+  unseal->add_option("--dir", o->dir, "Key directory holding DIR/<party>.data.key")->required();
+  unseal->add_option("--party", o->party, "Whose data key")->required();
+  unseal->add_option("--out", o->out, "Write the plaintext here (mode 0600) instead of standard output");
+  unseal->callback([o] { finish(run_unseal(*o)); });
 }
 
 }  // namespace jrads::app

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <optional>
 
 #include "commands.hpp"
@@ -13,6 +14,7 @@
 #include "jrads/scenario/scenario.hpp"
 #include "jrads/security/audit.hpp"
 #include "jrads/security/keys.hpp"
+#include "jrads/security/sealed_file.hpp"
 #include "jrads/sim/run_summary.hpp"
 #include "progress_bar.hpp"
 
@@ -74,6 +76,34 @@ Result<AuditSetup> audit_setup(const run::RunInput& in, const ChainRun& run, std
   out.signers.writer = {writer_node, lead, keys[0].signing};
   out.signers.partner = {partner_node, partner, keys[1].signing};
   return out;
+}
+
+// Each party's data key, which seals its release: from the key directory (jrads keys
+// init-data), or exercise keys derived from the seed, written (0600) to DIR/keys.
+Result<std::map<std::string, security::SymmetricKey>> data_keys(const run::RunInput& in, const ChainRun& run,
+                                                                std::uint64_t seed) {
+  std::map<std::string, security::SymmetricKey> keys;
+  for (const std::string& party : in.chain.parties) {
+    if (!run.keys_dir.empty()) {
+      auto k = security::load_party_data_key(run.keys_dir, party);
+      if (!k) return fail(Errc::missing_key, k.error().message + " (make it with: jrads keys init-data --dir " +
+                                                 run.keys_dir + " --party " + party + ")");
+      keys.emplace(party, std::move(*k));
+      continue;
+    }
+    const std::string context = "JRADS-EXERCISE-DATA-KEYS-1 " + std::to_string(seed);
+    security::KeySeed key_seed;
+    const security::Digest d = security::sha256(security::as_bytes(context));
+    std::copy(d.bytes.begin(), d.bytes.end(), key_seed.begin());
+    const std::filesystem::path dir = std::filesystem::path(run.out_dir) / "keys";
+    if (auto ok = security::ensure_key_dir(dir); !ok) return fail(ok.error());
+    std::error_code ec;
+    std::filesystem::remove(security::data_key_path(dir, party), ec);  // a new run, new exercise keys
+    auto k = security::init_party_data_key(dir, party, key_seed);
+    if (!k) return fail(k.error());
+    keys.emplace(party, std::move(*k));
+  }
+  return keys;
 }
 
 // Writes the exercise keys' public halves next to the run's files (for jrads audit verify).
@@ -142,6 +172,14 @@ int run_chain(const ChainRun& run) {
   } else {
     std::fprintf(stderr, "jrads run: no audit log: %s\n", a.error().message.c_str());
   }
+  if (audit) {
+    auto keys = data_keys(*input, run, options.seed);
+    if (!keys) {
+      std::fprintf(stderr, "%s\n", keys.error().to_string().c_str());
+      return 1;
+    }
+    options.release_keys = std::move(*keys);
+  }
   const auto started = std::chrono::steady_clock::now();
   auto result = run::run_engagements(std::move(*input), options, run.out_dir);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -167,6 +205,12 @@ int run_chain(const ChainRun& run) {
       std::fprintf(stderr, "audit.log does not verify: %s\n", report.error().to_string().c_str());
       return 1;
     }
+    std::printf("\nReleases (each party's node; docs/RUN.md)\n");
+    for (const auto& r : result->releases)
+      std::printf("  %s: %llu items released (%llu with SENSORS stripped), %llu refused; %llu decisions\n",
+                  r.receiver.c_str(), static_cast<unsigned long long>(r.allowed),
+                  static_cast<unsigned long long>(r.stripped), static_cast<unsigned long long>(r.refused),
+                  static_cast<unsigned long long>(r.decisions));
     std::printf("\nAudit\n  audit.log: %llu records, %llu checkpoints, written by %s and countersigned by %s; "
                 "verified%s\n",
                 static_cast<unsigned long long>(report->records), static_cast<unsigned long long>(report->checkpoints),

@@ -14,6 +14,7 @@
 #include "jrads/engage/kill_probability.hpp"
 #include "jrads/picture/csv_reader.hpp"
 #include "jrads/picture/track_csv.hpp"
+#include "jrads/run/release_export.hpp"
 #include "jrads/run/run_audit.hpp"
 #include "jrads/run/run_output.hpp"
 #include "jrads/scenario/agreement.hpp"
@@ -124,7 +125,8 @@ class ClosedLoop final : public sim::SimulationSink {
         seed_(options.seed),
         inspect_(options.inspect),
         rng_(options.seed),
-        tracks_(tracks) {}
+        tracks_(tracks),
+        release_(options.release_keys.has_value()) {}
 
   void on_start(const std::vector<sensors::SensorInfo>& infos, const world::World& world) override {
     world_ = &world;
@@ -135,6 +137,7 @@ class ClosedLoop final : public sim::SimulationSink {
     sites_ = std::move(*sites);
     // sensors.csv has no labels: each site gets its sensor's.
     for (std::size_t i = 0; i < sites_.size(); ++i) sites_[i].label = infos[i].label;
+    if (release_) export_.emplace(in_.parties, in_.chain.lead_party, in_.agreement.in_force, sites_);
     for (const auto& i : infos) sensor_ids_.push_back(i.id);
     tracker_.emplace(sites_, in_.tracker);
     const LocalFrame& region = tracker_->frame().region();
@@ -220,11 +223,18 @@ class ClosedLoop final : public sim::SimulationSink {
     world_ = nullptr;
     if (failed()) return;
     tracker_->finish();
-    tracks_.write(tracker_->take_rows());
+    emit_tracks(tracker_->take_rows());
     for (auto& a : tracker_->take_alerts()) alerts_.push_back(std::move(a));
   }
 
   [[nodiscard]] bool failed() const override { return !error_.empty(); }
+
+  // The one way track rows leave the picture: tracks.csv, and each party's release through the
+  // gate (the test EveryRowLeavesThroughTheReleaseGate counts them).
+  void emit_tracks(const std::vector<picture::TrackRow>& rows) {
+    tracks_.write(rows);
+    if (export_) export_->tracks(rows);
+  }
 
   // Interceptors meeting their aim point within [t0, t1): the end game, before the sensors
   // observe the window.
@@ -247,7 +257,7 @@ class ClosedLoop final : public sim::SimulationSink {
   void after_window(SimTime t1, const world::World& world) {
     if (failed()) return;
     std::vector<picture::TrackRow> rows = tracker_->take_rows();
-    tracks_.write(rows);
+    emit_tracks(rows);
     for (auto& a : tracker_->take_alerts()) alerts_.push_back(std::move(a));
     if (!rows.empty()) {
       const SimTime latest = rows.back().time;
@@ -318,6 +328,7 @@ class ClosedLoop final : public sim::SimulationSink {
 
   [[nodiscard]] const std::vector<picture::Alert>& alerts() const { return alerts_; }
   [[nodiscard]] const std::vector<picture::SensorSite>& sites() const { return sites_; }
+  [[nodiscard]] std::optional<ReleaseExport>& release_export() { return export_; }
 
  private:
   struct AssetArea {
@@ -450,6 +461,8 @@ class ClosedLoop final : public sim::SimulationSink {
   std::vector<std::string> sensor_ids_;
   std::optional<picture::Tracker> tracker_;
   std::optional<node::CommandPost> post_;
+  bool release_ = false;
+  std::optional<ReleaseExport> export_;
   TerrainLineOfSight los_;
   std::vector<AssetArea> assets_;
   std::vector<node::PictureTrack> picture_;
@@ -494,14 +507,30 @@ Result<RunResult> run_engagements(RunInput input, const RunOptions& options, con
   if (auto ok = tracks->commit(); !ok) return fail(ok.error());
   if (auto ok = picture::write_alerts_csv(out_dir / "alerts.csv", loop.alerts(), loop.sites()); !ok) return fail(ok.error());
   if (auto ok = write_engagements_csv(out_dir / "engagements.csv", rows); !ok) return fail(ok.error());
+  std::vector<std::filesystem::path> released_files;
+  std::vector<ReleaseRecord> release_decisions;
+  std::vector<ReleaseTally> release_tallies;
+  if (auto& ex = loop.release_export(); ex && options.release_keys) {
+    ex->events(rows);
+    auto files = ex->write(out_dir, *options.release_keys);
+    if (!files) return fail(files.error());
+    released_files = std::move(*files);
+    release_decisions = ex->decisions();
+    release_tallies = ex->tallies();
+    for (const ReleaseTally& t : release_tallies)
+      result->releases.push_back({t.receiver, t.party, t.counts.decisions, t.counts.allowed, t.counts.refused,
+                                  t.counts.stripped});
+  }
   if (auto ok = write_summary_json(out_dir / "summary.json", *result, options.seed); !ok) return fail(ok.error());
   if (options.audit) {
     std::vector<std::filesystem::path> outputs;
     for (const char* f : {"sensors.csv", "truth.csv", "detections.csv", "detections_truth.csv", "tracks.csv",
                           "alerts.csv", "engagements.csv", "summary.json"})
       outputs.push_back(out_dir / f);
+    outputs.insert(outputs.end(), released_files.begin(), released_files.end());
     auto audit = write_run_audit(out_dir / "audit.log", "run-" + std::to_string(options.seed), *options.audit, rows,
-                                 input.chain.parties, input.agreement.in_force, input.chain.lead_party, outputs);
+                                 input.chain.parties, input.agreement.in_force, input.chain.lead_party, outputs,
+                                 release_decisions, release_tallies);
     if (!audit) return fail(audit.error());
     result->audit_records = audit->records;
     result->audit_checkpoints = audit->checkpoints;

@@ -81,7 +81,8 @@ security::Label event_label(const EventRow& row, std::span<const std::string> pa
 Result<AuditSummary> write_run_audit(const std::filesystem::path& path, const std::string& log_id,
                                      const AuditSigners& signers, std::span<const EventRow> rows,
                                      std::span<const std::string> parties, bool agreement_in_force,
-                                     const std::string& lead_party, std::span<const std::filesystem::path> outputs) {
+                                     const std::string& lead_party, std::span<const std::filesystem::path> outputs,
+                                     std::span<const ReleaseRecord> releases, std::span<const ReleaseTally> tallies) {
   if (signers.writer.party == signers.partner.party)
     return fail(Errc::invalid_argument, "the audit log's partner node must be of another party than its writer");
   auto file = OutputFile::open(path);
@@ -126,10 +127,36 @@ Result<AuditSummary> write_run_audit(const std::filesystem::path& path, const st
     if (auto ok = log.append(t, r.event, actor_of(r), l, event_body(r)); !ok) return fail(ok.error());
     last = t;
   }
+  for (const ReleaseRecord& r : releases) {
+    // The decision is as classified as the item it is about, and an audit matter.
+    security::Label l = r.label;
+    if (!security::validate(l)) l = own;  // an invalid label was refused; its decision is the run's own record
+    l.categories |= security::category_bit(security::Category::audit);
+    l.time = last;
+    std::string body = "to " + r.receiver + ": " + (r.allowed ? "allowed" : "refused");
+    for (int c = 0; c < security::kCategories; ++c)
+      if (r.stripped & (1u << c)) body += std::string(" strip ") + security::to_string(static_cast<security::Category>(c));
+    for (std::size_t k = 0; k < r.rules.size(); ++k) body += (k ? ", " : " rules ") + r.rules[k];
+    body += " label [" + security::to_text(r.label.categories ? r.label : own) + "]";
+    for (const std::string& reason : r.reasons) body += " | " + reason;
+    if (auto ok = log.append(last, "release", signers.writer.node, l, printable(body, security::kMaxAuditBody)); !ok)
+      return fail(ok.error());
+  }
+  for (const ReleaseTally& t : tallies) {
+    const std::string body = "to " + t.receiver + ": " + std::to_string(t.counts.allowed) + " allowed (" +
+                             std::to_string(t.counts.stripped) + " stripped), " + std::to_string(t.counts.refused) +
+                             " refused, " + std::to_string(t.counts.decisions) + " decisions";
+    if (auto ok = log.append(last, "release_count", signers.writer.node, own, body); !ok) return fail(ok.error());
+  }
+  const std::filesystem::path base = path.parent_path();
   for (const std::filesystem::path& p : outputs) {
     auto h = file_sha256(p);
     if (!h) return fail(h.error());
-    if (auto ok = log.append(last, "output", signers.writer.node, own, "file " + p.filename().string() + " sha256 " + h->hex());
+    const std::string name = p.lexically_relative(base).generic_string();
+    if (auto ok = log.append(last, "output", signers.writer.node, own,
+                             printable("file " + (name.empty() || name.rfind("..", 0) == 0 ? p.filename().string() : name) +
+                                           " sha256 " + h->hex(),
+                                       security::kMaxAuditBody));
         !ok)
       return fail(ok.error());
   }

@@ -95,6 +95,12 @@ std::string summary_json(const RunResult& r, std::uint64_t seed) {
                                     {"max", r.detect_to_engage_max_s}};
   j["units"] = json::array();
   for (const node::UnitStatus& u : r.units) j["units"].push_back({{"id", u.id}, {"rounds_left", u.rounds_left}});
+  if (!r.releases.empty()) {
+    j["releases"] = json::array();
+    for (const RunResult::Release& x : r.releases)
+      j["releases"].push_back({{"receiver", x.receiver}, {"party", x.party}, {"decisions", x.decisions},
+                               {"allowed", x.allowed}, {"refused", x.refused}, {"stripped", x.stripped}});
+  }
   return j.dump(2) + "\n";
 }
 

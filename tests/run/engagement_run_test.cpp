@@ -18,6 +18,8 @@
 #include "jrads/picture/track_csv.hpp"
 #include "jrads/run/run_output.hpp"
 #include "jrads/scenario/scenario.hpp"
+#include "jrads/security/audit.hpp"
+#include "jrads/security/sealed_file.hpp"
 #include "jrads/sim/csv_output.hpp"
 
 namespace jrads::run {
@@ -37,6 +39,12 @@ RunInput input_of(const scenario::Scenario& s) {
   auto in = input_from_scenario(s, std::move(*terrain));
   EXPECT_TRUE(in.has_value()) << (in ? "" : in.error().message);
   return std::move(*in);
+}
+
+RunOptions seeded(std::uint64_t seed) {
+  RunOptions o;
+  o.seed = seed;
+  return o;
 }
 
 fs::path fresh_dir(const std::string& name) {
@@ -78,7 +86,7 @@ const char* kFiles[] = {"sensors.csv",     "truth.csv",  "detections.csv",   "de
 TEST(EngagementRun, DefaultScenarioDefendsWithoutEngagingCivilOrFriendlyAircraft) {
   const scenario::Scenario s = default_scenario();
   const fs::path dir = fresh_dir("run-default");
-  auto r = run_engagements(input_of(s), RunOptions{s.seed, {}, {}, {}, {}}, dir);
+  auto r = run_engagements(input_of(s), seeded(s.seed), dir);
   ASSERT_TRUE(r.has_value()) << r.error().message;
   EXPECT_EQ(r->civil_engaged, 0);
   EXPECT_EQ(r->fratricide, 0);
@@ -139,7 +147,7 @@ TEST(EngagementRun, SameSeedGivesTheSameBytes) {
     std::array<std::uint8_t, 32> k1{}, k2{};
     k1.fill(1);
     k2.fill(2);
-    RunOptions o{seed, {}, {}, {}, {}};
+    RunOptions o = seeded(seed);
     o.audit = AuditSigners{{"KAL-C2", "KAL", security::SigningKey::from_seed(k1)},
                            {"MOR-C2", "MOR", security::SigningKey::from_seed(k2)}};
     return o;
@@ -154,6 +162,70 @@ TEST(EngagementRun, SameSeedGivesTheSameBytes) {
   EXPECT_GT(read_csv(a / "engagements.csv").size(), 1U);
 }
 
+// The run's egress: with data keys, every track row and every event goes through the release
+// gate for each party's node (allowed + refused = rows, for each party), KAL's node (the lead,
+// whose picture it is) receives the whole picture, MOR's the rows not touched by KAL's national
+// radar KAL-R3; the audit log records each distinct decision and the sealed files' hashes.
+TEST(EngagementRun, EveryRowLeavesThroughTheReleaseGate) {
+  scenario::Scenario s = default_scenario();
+  s.duration_s = 1500.0;
+  const fs::path dir = fresh_dir("run-release");
+  RunOptions o = seeded(3);
+  std::array<std::uint8_t, 32> k1{}, k2{};
+  k1.fill(1);
+  k2.fill(2);
+  o.audit = AuditSigners{{"KAL-C2", "KAL", security::SigningKey::from_seed(k1)},
+                         {"MOR-C2", "MOR", security::SigningKey::from_seed(k2)}};
+  security::SymmetricKey kal_key, mor_key;
+  for (auto& b : kal_key.bytes()) b = 11;
+  for (auto& b : mor_key.bytes()) b = 22;
+  o.release_keys = std::map<std::string, security::SymmetricKey>{{"KAL", kal_key}, {"MOR", mor_key}};
+  auto r = run_engagements(input_of(s), o, dir);
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  const std::string tracks = read_file(dir / "tracks.csv");
+  const auto track_rows = static_cast<std::uint64_t>(std::count(tracks.begin(), tracks.end(), '\n') - 1);
+  const auto event_rows = static_cast<std::uint64_t>(read_csv(dir / "engagements.csv").size() - 1);
+  ASSERT_EQ(r->releases.size(), 2u);
+  for (const auto& x : r->releases) EXPECT_EQ(x.allowed + x.refused, track_rows + event_rows) << x.receiver;
+  auto open = [&](const fs::path& p, const security::SymmetricKey& k) {
+    auto o2 = security::read_sealed(p, k);
+    EXPECT_TRUE(o2.has_value()) << (o2 ? "" : o2.error().to_string());
+    return o2 ? std::string(o2->plaintext.begin(), o2->plaintext.end()) : std::string();
+  };
+  EXPECT_TRUE(open(dir / "release/KAL/tracks.csv.sealed", kal_key) == tracks);  // (not printed: megabytes)
+  EXPECT_TRUE(open(dir / "release/KAL/engagements.csv.sealed", kal_key) == read_file(dir / "engagements.csv"));
+  const std::string mor = open(dir / "release/MOR/tracks.csv.sealed", mor_key);
+  std::set<std::string> picture_rows;
+  {
+    std::istringstream all(tracks);
+    std::string row;
+    while (std::getline(all, row)) picture_rows.insert(row);
+  }
+  std::istringstream in(mor);
+  std::string line;
+  std::uint64_t mor_rows = 0;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    ++mor_rows;
+    ASSERT_EQ(picture_rows.count(line), 1u) << line;  // a row of the picture, unchanged
+  }
+  EXPECT_GT(mor_rows, 0u);
+  EXPECT_LT(mor_rows, track_rows);  // KAL-R3's tracks stay KAL's
+  EXPECT_EQ(r->releases[1].allowed - r->releases[1].stripped, event_rows);  // only tracks carry SENSORS
+  // The audit log: one record per distinct decision, the sealed files among the outputs.
+  const std::string audit = read_file(dir / "audit.log");
+  const auto contents = security::parse_audit(audit).value();
+  std::uint64_t release_records = 0, decisions = 0;
+  bool sealed_recorded = false;
+  for (const auto& rec : contents.records) {
+    release_records += rec.kind == "release";
+    if (rec.kind == "output" && rec.body.rfind("file release/MOR/tracks.csv.sealed sha256 ", 0) == 0) sealed_recorded = true;
+  }
+  for (const auto& x : r->releases) decisions += x.decisions;
+  EXPECT_EQ(release_records, decisions);
+  EXPECT_TRUE(sealed_recorded);
+}
+
 // With no rounds to fire the world is never touched: the run's FORMATS files are those of a
 // plain simulation (60 s windows there, 1 s here), and its tracks.csv is what a tracker reading
 // those files writes — the in-process picture sees exactly what the files hold.
@@ -165,7 +237,7 @@ TEST(EngagementRun, WithoutRoundsTheFilesAreThoseOfSimulateThenTrack) {
   RunInput in = input_of(s);
   const picture::TrackerParams tracker_params = in.tracker;
   sim::SimulationInput sim_input = in.sim;
-  ASSERT_TRUE(run_engagements(std::move(in), RunOptions{5, {}, {}, {}, {}}, run_dir).has_value());
+  ASSERT_TRUE(run_engagements(std::move(in), seeded(5), run_dir).has_value());
 
   const fs::path sim_dir = fresh_dir("run-no-rounds-sim");
   {
@@ -247,7 +319,7 @@ void expect_civil_and_friendly_refused(scenario::Scenario s, std::uint64_t seed,
   for (const auto& u : in.units) units.push_back(u.unit.id);
   int checked = 0, by_interlock = 0, tracks_seen = 0;
   double next_s = 0.0;
-  RunOptions options{seed, {}, {}, {}, {}};
+  RunOptions options = seeded(seed);
   options.inspect = [&](SimTime now, const node::CommandPost& post, std::span<const node::PictureTrack> picture,
                         const world::World& world) {
     if (now.s() < next_s) return;

@@ -100,6 +100,9 @@ struct RunOptions {
   // With signers: the run also writes audit.log (docs/RUN.md), its last file, recording the
   // SHA-256 of every other file it wrote.
   std::optional<AuditSigners> audit;
+  // With a data key for every party: the run also writes release/<PARTY>/, what each party's
+  // node may have of the tracks and engagements, sealed (release_export.hpp, docs/RUN.md).
+  std::optional<std::map<std::string, security::SymmetricKey>> release_keys;
 };
 
 // What happened, by truth and by the record (summary.json, docs/RUN.md).
@@ -127,6 +130,13 @@ struct RunResult {
   double detect_to_engage_mean_s = 0.0, detect_to_engage_max_s = 0.0;
   std::vector<node::UnitStatus> units;  // rounds left at the end
   std::uint64_t audit_records = 0, audit_checkpoints = 0;  // audit.log, when written
+  // The releases, when written: per party's node, the items allowed, refused, stripped, and the
+  // distinct decisions (each in the audit log).
+  struct Release {
+    std::string receiver, party;
+    std::uint64_t decisions = 0, allowed = 0, refused = 0, stripped = 0;
+  };
+  std::vector<Release> releases;
 };
 
 // Runs the scenario and writes into `out_dir`: sensors.csv, truth.csv, detections.csv,

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "jrads/core/result.hpp"
+#include "jrads/run/release_export.hpp"
 #include "jrads/run/run_output.hpp"
 #include "jrads/security/label.hpp"
 
@@ -27,13 +28,17 @@ struct AuditSummary {
 };
 
 // Writes `path` (complete or not at all): a "key" record for each signer, one record per
-// event row (rows in time order), one "output" record per file in `outputs` (its name and
+// event row (rows in time order), one "release" record per distinct release decision and one
+// "release_count" per receiver (at the time of the last event: the exports are made at the
+// end), one "output" record per file in `outputs` (its path under the log's directory and its
 // SHA-256; the files must exist), a checkpoint after each simulated minute with records and a
 // final one. `log_id` names the run.
 [[nodiscard]] Result<AuditSummary> write_run_audit(const std::filesystem::path& path, const std::string& log_id,
                                                    const AuditSigners& signers, std::span<const EventRow> rows,
                                                    std::span<const std::string> parties, bool agreement_in_force,
                                                    const std::string& lead_party,
-                                                   std::span<const std::filesystem::path> outputs);
+                                                   std::span<const std::filesystem::path> outputs,
+                                                   std::span<const ReleaseRecord> releases = {},
+                                                   std::span<const ReleaseTally> tallies = {});
 
 }  // namespace jrads::run

@@ -1,0 +1,78 @@
+#pragma once
+// The run's exports to each party (docs/RUN.md "Releases"): every track row and every
+// engagement event goes through one security::ReleaseGate for each party's national node, and
+// what it releases is written into that party's files, sealed under the party's data key. This
+// is the run's egress: nothing reaches release/<PARTY>/ but through the gate's Released<T>.
+//
+// The receivers: each party's national node, cleared SECRET on the agreement's common scale,
+// with need-to-know for every category, except that another party than the lead has none for
+// SENSORS (which sensor saw a track): that part is stripped, the rest released.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "jrads/core/result.hpp"
+#include "jrads/picture/report.hpp"
+#include "jrads/picture/tracker.hpp"
+#include "jrads/run/run_output.hpp"
+#include "jrads/security/crypto.hpp"
+#include "jrads/security/release_gate.hpp"
+
+namespace jrads::run {
+
+// One distinct decision of the gate, as the audit log records it.
+struct ReleaseRecord {
+  std::string receiver;   // "MOR national node"
+  std::string party;      // the receiver's party
+  security::Label label;  // the item's, at the time it was first decided
+  bool allowed = false;
+  security::CategorySet stripped = 0;
+  std::vector<std::string> rules, reasons;
+};
+
+struct ReleaseTally {
+  std::string receiver, party;
+  security::ReleaseCounts counts;
+};
+
+class ReleaseExport {
+ public:
+  ReleaseExport(security::PartyTable parties, std::string lead_party, bool agreement_in_force,
+                std::vector<picture::SensorSite> sites);
+  ReleaseExport(const ReleaseExport&) = delete;  // the gate reports into this object
+  ReleaseExport& operator=(const ReleaseExport&) = delete;
+
+  // Each row, to each party's node: released rows go to its tracks.csv (FORMATS), and their
+  // sources to its sources.csv unless SENSORS was stripped.
+  void tracks(std::span<const picture::TrackRow> rows);
+  // Each engagement event (label: event_label), to each party's node: its engagements.csv.
+  void events(std::span<const EventRow> rows);
+
+  // Seals release/<PARTY>/{tracks,sources,engagements}.csv.sealed under each party's data key
+  // (every party needs one) and returns the files written. The file's label combines the
+  // labels of what it holds (as released), so it is releasable to its party.
+  [[nodiscard]] Result<std::vector<std::filesystem::path>> write(
+      const std::filesystem::path& out_dir, const std::map<std::string, security::SymmetricKey>& data_keys) const;
+
+  [[nodiscard]] const std::vector<ReleaseRecord>& decisions() const noexcept { return decisions_; }
+  [[nodiscard]] std::vector<ReleaseTally> tallies() const;
+
+ private:
+  struct PartyFiles {
+    std::string tracks, sources, engagements;
+    security::ItemLabel tracks_label, sources_label, engagements_label;
+    bool any_tracks = false, any_sources = false, any_engagements = false;
+  };
+  security::PartyTable parties_;
+  std::string lead_;
+  bool in_force_;
+  std::vector<picture::SensorSite> sites_;
+  std::vector<ReleaseRecord> decisions_;
+  security::ReleaseGate gate_;
+  std::vector<PartyFiles> files_;  // by receiver (= party index)
+};
+
+}  // namespace jrads::run
