@@ -763,7 +763,7 @@ void Tracker::Impl::merge_duplicates(SimTime now) {
 // own state, which has already been updated by the reports of its own sensors.
 void Tracker::Impl::fold(Track& keep, Track& gone) {
   keep.evidence.merge(gone.evidence);
-  for (std::uint32_t s : gone.sources) note_source(keep, s);
+  for (std::uint32_t s : std::vector<std::uint32_t>(source_sets[gone.sources])) note_source(keep, s);
   keep.hits += gone.hits;
   keep.last_hit = std::max(keep.last_hit, gone.last_hit);
   keep.last_radar_hit = std::max(keep.last_radar_hit, gone.last_radar_hit);
@@ -810,7 +810,7 @@ void Tracker::Impl::emit_rows(SimTime now) {
     row.sigma_pos_m = std::sqrt(std::max(0.0, g.P.block<3, 3>(0, 0).trace()));
     row.sigma_vel_mps = std::sqrt(std::max(0.0, g.P.block<3, 3>(3, 3).trace()));
     row.label = t.label;
-    row.sources = t.sources;
+    row.sources = t.sources;  // an index: Tracker::sources()
     rows.push_back(std::move(row));
   }
 }
@@ -833,6 +833,7 @@ Tracker::~Tracker() = default;
 void Tracker::add(const Report& report) { impl_->add(report); }
 void Tracker::finish() { impl_->finish(); }
 std::vector<TrackRow> Tracker::take_rows() { return std::exchange(impl_->rows, {}); }
+std::span<const std::uint32_t> Tracker::sources(std::uint32_t set) const { return impl_->source_sets.at(set); }
 std::vector<Alert> Tracker::take_alerts() { return std::exchange(impl_->alerts, {}); }
 const TrackerStats& Tracker::stats() const noexcept { return impl_->stats; }
 std::size_t Tracker::live_tracks() const noexcept {

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <numeric>
 #include <span>
@@ -64,17 +65,8 @@ struct Track {
   std::uint64_t merge_with = 0;  // uid of the track this one has looked like lately
   int merge_count = 0;
   EvidenceRecord evidence;
-  security::ItemLabel label;           // combined over `sources`
-  std::vector<std::uint32_t> sources;  // every sensor whose reports it used, ascending
-
-  // A report of `sensor` (with that site's label) went into the track.
-  void note_source(std::uint32_t sensor, const security::ItemLabel& site_label, security::PartyIndex originator) {
-    const auto at = std::lower_bound(sources.begin(), sources.end(), sensor);
-    if (at != sources.end() && *at == sensor) return;  // its label is in already
-    // combine() keeps each input's originator among the holders when the node's party takes over.
-    label = security::combine(sources.empty() ? site_label : label, site_label, originator);
-    sources.insert(at, sensor);
-  }
+  security::ItemLabel label;  // combined over its sources
+  std::uint32_t sources = 0;  // the set of every sensor whose reports it used (Impl::source_sets)
 
   void note_support(std::uint32_t sensor, SimTime t) {
     for (int k = 0; k < n_support; ++k) {
@@ -319,8 +311,23 @@ struct Tracker::Impl {
   std::shared_ptr<spdlog::logger> log = logger("picture");
 
   Impl(std::vector<SensorSite> s, const TrackerParams& p);
+  // Distinct sets of sensors, ascending, each stored once (tracks and rows hold an index): a
+  // track gains a source rarely, and a row must not carry a copy. Set 0 is empty.
+  std::vector<std::vector<std::uint32_t>> source_sets{{}};
+  std::map<std::vector<std::uint32_t>, std::uint32_t> source_set_index{{{}, 0}};
+  // A report of `sensor` went into the track: its set and label take the sensor in.
   void note_source(detail::Track& t, std::uint32_t sensor) {
-    t.note_source(sensor, sensors[sensor].label, params.label_originator);
+    const std::vector<std::uint32_t>& now = source_sets[t.sources];
+    const auto at = std::lower_bound(now.begin(), now.end(), sensor);
+    if (at != now.end() && *at == sensor) return;  // its label is in already
+    std::vector<std::uint32_t> more = now;
+    more.insert(more.begin() + (at - now.begin()), sensor);
+    // combine() keeps each input's originator among the holders when the node's party takes over.
+    const security::ItemLabel& site = sensors[sensor].label;
+    t.label = security::combine(now.empty() ? site : t.label, site, params.label_originator);
+    const auto [it, added] = source_set_index.try_emplace(more, static_cast<std::uint32_t>(source_sets.size()));
+    if (added) source_sets.push_back(std::move(more));
+    t.sources = it->second;
   }
 
   // tracker.cpp: the reorder buffer and the slices

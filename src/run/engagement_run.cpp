@@ -233,7 +233,7 @@ class ClosedLoop final : public sim::SimulationSink {
   // gate (the test EveryRowLeavesThroughTheReleaseGate counts them).
   void emit_tracks(const std::vector<picture::TrackRow>& rows) {
     tracks_.write(rows);
-    if (export_) export_->tracks(rows);
+    if (export_) export_->tracks(rows, [this](std::uint32_t set) { return tracker_->sources(set); });
   }
 
   // Interceptors meeting their aim point within [t0, t1): the end game, before the sensors

@@ -51,7 +51,7 @@ ReleaseExport::ReleaseExport(security::PartyTable parties, std::string lead_part
   }
 }
 
-void ReleaseExport::tracks(std::span<const picture::TrackRow> rows) {
+void ReleaseExport::tracks(std::span<const picture::TrackRow> rows, const SourceSets& sources) {
   const security::PartyIndex lead = parties_.index(lead_).value_or(0);
   for (const picture::TrackRow& row : rows) {
     for (std::size_t p = 0; p < files_.size(); ++p) {
@@ -63,9 +63,10 @@ void ReleaseExport::tracks(std::span<const picture::TrackRow> rows) {
       if ((released->stripped() & kSensors) == 0) {
         append_time(f.sources, row.time);
         f.sources += ',' + std::to_string(row.track_number) + ',';
-        for (std::size_t k = 0; k < row.sources.size(); ++k) {
+        const auto set = sources(row.sources);
+        for (std::size_t k = 0; k < set.size(); ++k) {
           if (k > 0) f.sources += ' ';
-          f.sources += sites_.at(row.sources[k]).id;
+          f.sources += sites_.at(set[k]).id;
         }
         f.sources += '\n';
         absorb(f.sources_label, f.any_sources, row.label, released->stripped(), lead);

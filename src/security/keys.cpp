@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -61,39 +62,6 @@ void append_u64(Bytes& out, std::uint64_t v) {
 }
 void append(Bytes& out, std::string_view s) { out.insert(out.end(), s.begin(), s.end()); }
 void append(Bytes& out, ByteView b) { out.insert(out.end(), b.begin(), b.end()); }
-
-// Howard Hinnant's civil-from-days algorithms (public domain), days since 1970-01-01.
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-struct Civil {
-  std::int64_t y;
-  unsigned m, d;
-};
-Civil civil_from_days(std::int64_t z) noexcept {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return {y + (m <= 2 ? 1 : 0), m, d};
-}
-
-bool is_leap(std::int64_t y) noexcept { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-unsigned days_in_month(std::int64_t y, unsigned m) noexcept {
-  static constexpr unsigned kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
-}
 
 // A decimal integer without sign or leading zero, in [lo, hi].
 Result<std::int64_t> parse_int(std::string_view v, std::int64_t lo, std::int64_t hi) {
@@ -533,12 +501,16 @@ Result<void> check_party_id(std::string_view party) {
 
 std::string format_utc(std::int64_t unix_s) {
   if (unix_s < 0 || unix_s > kMaxUnixS) return "unix time " + std::to_string(unix_s);
-  const std::int64_t days = unix_s / 86400, rem = unix_s % 86400;
-  const Civil c = civil_from_days(days);
+  using namespace std::chrono;
+  const sys_seconds t{seconds{unix_s}};
+  const sys_days day = floor<days>(t);
+  const year_month_day ymd{day};
+  const hh_mm_ss hms{t - day};
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", static_cast<long long>(c.y), c.m, c.d,
-                static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
-                static_cast<long long>(rem % 60));
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lldZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<long long>(hms.hours().count()), static_cast<long long>(hms.minutes().count()),
+                static_cast<long long>(hms.seconds().count()));
   return buf;
 }
 
@@ -561,10 +533,11 @@ Result<std::int64_t> parse_utc(std::string_view t) {
   const int y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2), s = num(17, 2);
   if (y < 1970) return fail(Errc::invalid_argument, "a time before 1970");
   if (mo < 1 || mo > 12) return fail(Errc::invalid_argument, "month " + std::to_string(mo) + " does not exist");
-  if (d < 1 || static_cast<unsigned>(d) > days_in_month(y, static_cast<unsigned>(mo)))
-    return fail(Errc::invalid_argument, "day " + std::to_string(d) + " does not exist in that month");
+  using namespace std::chrono;
+  const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+  if (!ymd.ok()) return fail(Errc::invalid_argument, "day " + std::to_string(d) + " does not exist in that month");
   if (h > 23 || mi > 59 || s > 59) return fail(Errc::invalid_argument, "no such time of day (00:00:00 to 23:59:59)");
-  return days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 + mi * 60 + s;
+  return sys_days{ymd}.time_since_epoch().count() * std::int64_t{86400} + h * 3600 + mi * 60 + s;
 }
 
 // ---------------------------------------------------------------- records and keys

@@ -54,13 +54,19 @@ struct Outcome {
   std::vector<TrackRow> rows;
   std::vector<Alert> alerts;
   TrackerStats stats;
+  std::vector<std::vector<std::uint32_t>> sources;  // of each row (Tracker::sources)
 };
 
 Outcome track(const Scene& s, const std::vector<Report>& reports, const TrackerParams& p = {}) {
   Tracker t(s.sensors, p);
   for (const Report& r : reports) t.add(r);
   t.finish();
-  return {t.take_rows(), t.take_alerts(), t.stats()};
+  Outcome out{t.take_rows(), t.take_alerts(), t.stats(), {}};
+  for (const TrackRow& row : out.rows) {
+    const auto set = t.sources(row.sources);
+    out.sources.emplace_back(set.begin(), set.end());
+  }
+  return out;
 }
 
 // The truth nearest to each row (index into scene.targets), and that distance.
@@ -519,7 +525,7 @@ TEST(Tracker, BiasedRadarIsFlaggedWithinThreeScansAndCorrected) {
   Tracker t(s.sensors, TrackerParams{});
   for (const Report& r : synth::generate(s, frame, 300.0, 8)) t.add(r);
   t.finish();
-  const Outcome run{t.take_rows(), t.take_alerts(), t.stats()};
+  const Outcome run{t.take_rows(), t.take_alerts(), t.stats(), {}};
   double first_confirmed = 1e9;
   for (const TrackRow& r : run.rows) first_confirmed = std::min(first_confirmed, r.time.s());
   std::vector<const Alert*> bias;
@@ -756,20 +762,22 @@ TEST(TrackerLabels, ATrackCarriesTheCombinedLabelOfItsSources) {
   p.label_originator = 0;  // KAL's node makes the picture
   const Outcome run = track(s, synth::generate(s, frame, 300.0, 3), p);
   int checked_both = 0, checked_mor = 0;
-  for (const TrackRow& r : run.rows) {
+  for (std::size_t i = 0; i < run.rows.size(); ++i) {
+    const TrackRow& r = run.rows[i];
+    const std::vector<std::uint32_t>& sources = run.sources[i];
     if (r.status != TrackStatus::confirmed || r.time.s() < 150.0) continue;
     const Match m = nearest(s, frame, r);
     if (m.distance_m > 2000.0) continue;
-    EXPECT_TRUE(std::is_sorted(r.sources.begin(), r.sources.end()));
+    EXPECT_TRUE(std::is_sorted(sources.begin(), sources.end()));
     EXPECT_EQ(r.label.originator, 0);
     EXPECT_EQ(r.label.categories, kal.categories);
     if (m.target == 0) {
-      ASSERT_EQ(r.sources, (std::vector<std::uint32_t>{0, 1}));
+      ASSERT_EQ(sources, (std::vector<std::uint32_t>{0, 1}));
       EXPECT_EQ(r.label.level, security::Level::secret);  // the higher
       EXPECT_EQ(security::holders(r.label, 0b11), 0b01u);  // KAL's national radar keeps it KAL's
       ++checked_both;
     } else {
-      ASSERT_EQ(r.sources, (std::vector<std::uint32_t>{1}));
+      ASSERT_EQ(sources, (std::vector<std::uint32_t>{1}));
       EXPECT_EQ(r.label.level, security::Level::secret);
       EXPECT_EQ(security::holders(r.label, 0b11), 0b11u);
       ++checked_mor;

@@ -52,23 +52,27 @@ TEST(ReleaseExport, EachPartyGetsExactlyWhatItMayHave) {
   ReleaseExport ex(parties, "KAL", true, sites);
   RngStream rng = Rng(99).stream("release-export");
   std::vector<picture::TrackRow> rows;
+  std::vector<std::vector<std::uint32_t>> sets;  // each row's sources (the tracker's source sets)
   int for_mor = 0;
   for (int i = 0; i < 3000; ++i) {
     picture::TrackRow r;
     r.time = SimTime::from_s(i);
     r.track_number = static_cast<std::uint32_t>(1 + rng.below(50));
     r.pos = {44.0 + 0.001 * i, 20.0, 9000.0};
+    std::vector<std::uint32_t> set;
     for (std::uint32_t s = 0; s < 3; ++s)
-      if (rng.bernoulli(0.5) || (s == 2 && r.sources.empty())) r.sources.push_back(s);
-    r.label = sites[r.sources[0]].label;
+      if (rng.bernoulli(0.5) || (s == 2 && set.empty())) set.push_back(s);
+    r.label = sites[set[0]].label;
     r.label = security::combine(r.label, r.label, 0);
-    for (std::uint32_t s : r.sources) r.label = security::combine(r.label, sites[s].label, 0);
+    for (std::uint32_t s : set) r.label = security::combine(r.label, sites[s].label, 0);
+    r.sources = static_cast<std::uint32_t>(sets.size());
     // Releasable to MOR unless KAL's national radar is among the sources.
-    const bool mor_may = std::find(r.sources.begin(), r.sources.end(), 0u) == r.sources.end();
+    const bool mor_may = std::find(set.begin(), set.end(), 0u) == set.end();
+    sets.push_back(std::move(set));
     for_mor += mor_may;
     rows.push_back(r);
   }
-  ex.tracks(rows);
+  ex.tracks(rows, [&](std::uint32_t set) { return std::span<const std::uint32_t>(sets.at(set)); });
   const fs::path dir = fresh_dir("release-export");
   const std::map<std::string, security::SymmetricKey> keys{{"KAL", key_of(1)}, {"MOR", key_of(2)}};
   auto files = ex.write(dir, keys);
@@ -79,7 +83,8 @@ TEST(ReleaseExport, EachPartyGetsExactlyWhatItMayHave) {
   std::string want_kal = picture::kTracksHeader, want_mor = picture::kTracksHeader;
   for (const auto& r : rows) {
     picture::append_track_row(want_kal, r);
-    if (std::find(r.sources.begin(), r.sources.end(), 0u) == r.sources.end()) picture::append_track_row(want_mor, r);
+    const auto& set = sets[r.sources];
+    if (std::find(set.begin(), set.end(), 0u) == set.end()) picture::append_track_row(want_mor, r);
   }
   EXPECT_EQ(kal, want_kal);
   EXPECT_EQ(mor, want_mor);
@@ -113,12 +118,12 @@ TEST(ReleaseExport, NothingGoesToTheFormerPartnerAndAMissingKeyIsAnError) {
   std::vector<picture::SensorSite> sites{{"R", "KAL", picture::SensorKind::radar, {}, {security::Level::secret, false, 0, cats, 0b11}}};
   ReleaseExport ended(parties, "KAL", false, sites);
   picture::TrackRow r;
-  r.sources = {0};
+  const std::vector<std::uint32_t> only_r{0};
   r.label = sites[0].label;
   std::vector<EventRow> events(1);
   events[0].event = "order";
   events[0].actor_party = "KAL";
-  ended.tracks(std::span(&r, 1));
+  ended.tracks(std::span(&r, 1), [&](std::uint32_t) { return std::span<const std::uint32_t>(only_r); });
   ended.events(events);
   const auto t = ended.tallies();
   EXPECT_EQ(t[0].counts.allowed, 2u);

@@ -115,10 +115,10 @@ struct TrackRow {
   double sigma_pos_m = 0.0;
   double sigma_vel_mps = 0.0;
   // Not in tracks.csv: the label derived from every report the track has used (combine() of
-  // their sites' labels, originated by TrackerParams::label_originator), and those sensors
-  // (indices into the site table, ascending) — what a release may strip (Category::sensors).
+  // their sites' labels, originated by TrackerParams::label_originator), and the set of those
+  // sensors — what a release may strip (Category::sensors) — as an index for Tracker::sources().
   security::ItemLabel label;
-  std::vector<std::uint32_t> sources;
+  std::uint32_t sources = 0;  // Tracker::sources(this) lists them
 };
 
 enum class AlertKind : std::uint8_t {
@@ -164,6 +164,9 @@ class Tracker {
 
   // Rows and alerts emitted so far (moved out).
   [[nodiscard]] std::vector<TrackRow> take_rows();
+  // The sensors (indices into the site table, ascending) of a row's `sources` set. Sets are
+  // never removed, so a row's set can be looked up at any later time.
+  [[nodiscard]] std::span<const std::uint32_t> sources(std::uint32_t set) const;
   [[nodiscard]] std::vector<Alert> take_alerts();
 
   [[nodiscard]] const TrackerStats& stats() const noexcept;

@@ -9,6 +9,7 @@
 // SENSORS (which sensor saw a track): that part is stripped, the rest released.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <span>
 #include <string>
@@ -45,9 +46,11 @@ class ReleaseExport {
   ReleaseExport(const ReleaseExport&) = delete;  // the gate reports into this object
   ReleaseExport& operator=(const ReleaseExport&) = delete;
 
+  // The sensors of a row's source set (picture::Tracker::sources).
+  using SourceSets = std::function<std::span<const std::uint32_t>(std::uint32_t set)>;
   // Each row, to each party's node: released rows go to its tracks.csv (FORMATS), and their
   // sources to its sources.csv unless SENSORS was stripped.
-  void tracks(std::span<const picture::TrackRow> rows);
+  void tracks(std::span<const picture::TrackRow> rows, const SourceSets& sources);
   // Each engagement event (label: event_label), to each party's node: its engagements.csv.
   void events(std::span<const EventRow> rows);
 
