@@ -336,7 +336,26 @@ struct CommandPost::Impl {
       ev.threat_value = e->value;
       ev.kill_probability = e->pk;
     }
+    ev.label = event_label(n.track != nullptr ? &n.track->row.label : nullptr, ev.actor_party, ev.unit_party);
     return ev;
+  }
+
+  security::ItemLabel event_label(const security::ItemLabel* track, const std::string& actor_party,
+                                  const std::string& unit_party) const {
+    const auto who = p.parties.index(!actor_party.empty() ? actor_party : unit_party);
+    const security::PartyIndex originator = who.value_or(0);
+    security::ItemLabel orders;
+    orders.categories = security::category_bit(security::Category::orders);
+    orders.originator = originator;
+    orders.rel_alliance = true;  // narrows nothing in combine()
+    if (track == nullptr) {
+      orders.rel_alliance = false;
+      return orders;
+    }
+    // It tells of the track, not of which sensors saw it.
+    security::ItemLabel told = *track;
+    told.categories &= ~security::category_bit(security::Category::sensors);
+    return security::combine(told, orders, originator);
   }
 
   // Logs a refusal made while planning, once per change of its rules for (track, unit).
@@ -453,6 +472,7 @@ struct CommandPost::Impl {
       if (e.approver == "auto") ev.reasons += "; automatic engagement delegated by " + e.auto_by + " in " + e.auto_zone;
       out.events.push_back(std::move(ev));
       Launch l;
+      l.label = out.events.back().label;
       l.engagement = e.id;
       l.unit = u.id;
       l.unit_party = u.party;

@@ -79,6 +79,7 @@ Result<RunInput> input_from_scenario(const scenario::Scenario& s, world::Elevati
   if (!parties) return fail(Errc::invalid_argument, "parties: " + parties.error().message +
                                                         " (security labels allow 2 to 8 upper-case letters or digits)");
   in.parties = std::move(*parties);
+  in.post.parties = in.parties;
   if (const auto lead = in.parties.index(in.chain.lead_party)) in.tracker.label_originator = *lead;
   in.zones = s.zones;
   in.wcs = s.weapons_control;
@@ -370,6 +371,7 @@ class ClosedLoop final : public sim::SimulationSink {
     row.identity = picture::to_string(l.identity);
     row.threat_value = l.threat_value;
     row.kill_probability = l.kill_probability;  // a miss keeps the planned one
+    row.label = l.label;                        // what the world did to it is as classified as the launch
     const std::int32_t met = nearest_platform(world, t, l.point_enu, in_.interceptor.basket_m);
     count_category(icp, met);
     char buf[200];
@@ -530,7 +532,7 @@ Result<RunResult> run_engagements(RunInput input, const RunOptions& options, con
     outputs.insert(outputs.end(), released_files.begin(), released_files.end());
     auto audit = write_run_audit(out_dir / "audit.log", "run-" + std::to_string(options.seed), *options.audit, rows,
                                  input.chain.parties, input.agreement.in_force, input.chain.lead_party, outputs,
-                                 release_decisions, release_tallies);
+                                 release_decisions, release_tallies, &input.parties);
     if (!audit) return fail(audit.error());
     result->audit_records = audit->records;
     result->audit_checkpoints = audit->checkpoints;

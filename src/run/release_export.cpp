@@ -2,7 +2,6 @@
 
 #include "jrads/core/csv_format.hpp"
 #include "jrads/picture/track_csv.hpp"
-#include "jrads/run/run_audit.hpp"
 #include "jrads/security/sealed_file.hpp"
 
 namespace jrads::run {
@@ -76,22 +75,14 @@ void ReleaseExport::tracks(std::span<const picture::TrackRow> rows, const Source
 }
 
 void ReleaseExport::events(std::span<const EventRow> rows) {
-  std::vector<std::string> names;
-  for (std::size_t i = 0; i < parties_.size(); ++i) names.push_back(parties_.name(static_cast<security::PartyIndex>(i)));
   const security::PartyIndex lead = parties_.index(lead_).value_or(0);
   for (const EventRow& row : rows) {
-    const security::Label full = event_label(row, names, in_force_, lead_);
-    auto item = security::from_label(full, parties_);
-    if (!item) {
-      // A party outside the table cannot be released to anyone; count it as a refusal.
-      for (std::size_t p = 0; p < files_.size(); ++p) (void)gate_.decide(security::ItemLabel{}, p, row.time);
-      continue;
-    }
+    // The event's own label: its track's, with ORDERS (an unlabelled one is refused by the gate).
     for (std::size_t p = 0; p < files_.size(); ++p) {
-      auto released = gate_.release(row, *item, p, row.time);
+      auto released = gate_.release(row, row.label, p, row.time);
       if (!released) continue;
       append_event_row(files_[p].engagements, **released);
-      absorb(files_[p].engagements_label, files_[p].any_engagements, *item, released->stripped(), lead);
+      absorb(files_[p].engagements_label, files_[p].any_engagements, row.label, released->stripped(), lead);
     }
   }
 }

@@ -82,7 +82,8 @@ Result<AuditSummary> write_run_audit(const std::filesystem::path& path, const st
                                      const AuditSigners& signers, std::span<const EventRow> rows,
                                      std::span<const std::string> parties, bool agreement_in_force,
                                      const std::string& lead_party, std::span<const std::filesystem::path> outputs,
-                                     std::span<const ReleaseRecord> releases, std::span<const ReleaseTally> tallies) {
+                                     std::span<const ReleaseRecord> releases, std::span<const ReleaseTally> tallies,
+                                     const security::PartyTable* table) {
   if (signers.writer.party == signers.partner.party)
     return fail(Errc::invalid_argument, "the audit log's partner node must be of another party than its writer");
   auto file = OutputFile::open(path);
@@ -123,7 +124,14 @@ Result<AuditSummary> write_run_audit(const std::filesystem::path& path, const st
         return fail(ok.error());
       next_checkpoint_ns = (t.ns() / kCheckpointPeriodNs + 1) * kCheckpointPeriodNs;
     }
-    const security::Label l = event_label(r, parties, agreement_in_force, lead_party);
+    // The event's own label (the command post's: its track's, with ORDERS), else the rule.
+    security::Label l;
+    if (table != nullptr && r.label.categories != 0 && r.label.originator < table->size() &&
+        (r.label.rel & ~table->all()) == 0) {
+      l = security::to_label(r.label, *table, t);
+    } else {
+      l = event_label(r, parties, agreement_in_force, lead_party);
+    }
     if (auto ok = log.append(t, r.event, actor_of(r), l, event_body(r)); !ok) return fail(ok.error());
     last = t;
   }

@@ -33,6 +33,7 @@ EventRow event_row(const node::EngagementEvent& e) {
   r.outcome = e.outcome;
   for (const std::string& rule : e.rules) r.rules += (r.rules.empty() ? "" : "|") + rule;
   r.reasons = e.reasons;
+  r.label = e.label;
   return r;
 }
 

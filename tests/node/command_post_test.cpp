@@ -276,6 +276,37 @@ TEST(CommandPost, HostileCruiseMissileIsProposedApprovedOrderedAndLaunched) {
   EXPECT_EQ(status_of(post, "FU-MOR-1").rounds_left, 8);
 }
 
+// Every event carries its track's label, without SENSORS (an event does not say which sensor
+// saw the track), with ORDERS, originated by the acting party; a launch carries it to its outcome.
+TEST(CommandPost, EventsCarryTheirTracksLabelWithOrders) {
+  Inputs s;
+  s.p.parties = security::PartyTable::make({"KAL", "MOR"}).value();
+  MAKE_POST(s, post);
+  const Flight f = kal_missile();
+  security::ItemLabel tl;  // KAL's and MOR's, SECRET, from sensors
+  tl.level = security::Level::secret;
+  tl.categories = security::category_bit(security::Category::air_picture) | security::category_bit(security::Category::sensors);
+  tl.originator = 0;
+  tl.rel = 0b10;
+  const PictureAt labelled = [&](SimTime t) {
+    std::vector<PictureTrack> out{track_at(s.region, f, t)};
+    out[0].row.label = tl;
+    return out;
+  };
+  Log log;
+  run(post, log, 0, 30, labelled);
+  ASSERT_FALSE(log.events.empty());
+  ASSERT_EQ(log.launches.size(), 1U);
+  for (const EngagementEvent& e : log.events) {
+    EXPECT_EQ(e.label.level, security::Level::secret);
+    EXPECT_EQ(e.label.categories, security::category_bit(security::Category::air_picture) |
+                                      security::category_bit(security::Category::orders));
+    EXPECT_EQ(security::holders(e.label, 0b11), 0b11u);
+    EXPECT_EQ(s.p.parties.name(e.label.originator), e.actor_party.empty() ? e.unit_party : e.actor_party);
+  }
+  EXPECT_EQ(log.launches[0].label, log.of(EventKind::launch)[0].label);
+}
+
 // Kill assessment: a track that coasts after the intercept is assessed destroyed, and the
 // post never proposes it again even though it stays in the picture.
 TEST(CommandPost, CoastingAfterTheInterceptIsDestroyedAndNotEngagedAgain) {

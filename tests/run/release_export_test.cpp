@@ -123,6 +123,7 @@ TEST(ReleaseExport, NothingGoesToTheFormerPartnerAndAMissingKeyIsAnError) {
   std::vector<EventRow> events(1);
   events[0].event = "order";
   events[0].actor_party = "KAL";
+  events[0].label = {security::Level::secret, false, 0, category_bit(Category::orders), 0b11};
   ended.tracks(std::span(&r, 1), [&](std::uint32_t) { return std::span<const std::uint32_t>(only_r); });
   ended.events(events);
   const auto t = ended.tallies();

@@ -81,6 +81,9 @@ struct CommandPostParams {
   std::vector<AutoEngagement> auto_engagements;
   double min_kill_probability = 0.05;  // a pair less likely to kill is not worth a round
   int exact_max_pairs = 400;           // WTA: exact branch and bound up to this many unit x target pairs
+  // The parties as bits of labels (the run's table); an event's originator is its actor's
+  // party, else its unit's, else party 0 (the table's first).
+  security::PartyTable parties;
 };
 
 // A track of the picture, as the post reads it.
@@ -119,6 +122,9 @@ struct EngagementEvent {
   std::vector<std::string> rules;  // refusal: "interlock:identity", "roe:no_fire_area", "authority"...
   std::string outcome;             // assessment: "destroyed" or "survived"
   std::string reasons;             // readable, "; "-separated
+  // The track's label (what the event tells of it: not SENSORS), with need-to-know ORDERS,
+  // originated by the actor's party (else the unit's).
+  security::ItemLabel label;
 };
 
 // An interceptor fired: what the simulated world needs to fly it out.
@@ -136,6 +142,7 @@ struct Launch {
   Eigen::Vector3d point_enu = Eigen::Vector3d::Zero();      // predicted intercept point (aim point)
   Eigen::Vector3d track_pos_enu = Eigen::Vector3d::Zero();  // the track's estimate at launch
   double kill_probability = 0.0;  // as planned, from the picture's view
+  security::ItemLabel label;      // the launch event's (its outcome takes it)
 };
 
 struct StepResult {

@@ -17,9 +17,11 @@
 
 namespace jrads::run {
 
-// The label of an engagement event: SECRET, need-to-know ORDERS, originated by the acting
-// party (else the unit's, else the lead party's), releasable to every party of the chain while
-// the agreement is in force and to none but the originator once it is not.
+// The label of an engagement event that carries none (EventRow::label empty, or no party table
+// given): SECRET, need-to-know ORDERS, originated by the acting party (else the unit's, else the
+// lead party's), releasable to every party of the chain while the agreement is in force and to
+// none but the originator once it is not. Events of the command post carry their own label
+// (its track's, with ORDERS): with `table`, write_run_audit uses that.
 [[nodiscard]] security::Label event_label(const EventRow& row, std::span<const std::string> parties,
                                           bool agreement_in_force, const std::string& lead_party);
 
@@ -39,6 +41,7 @@ struct AuditSummary {
                                                    const std::string& lead_party,
                                                    std::span<const std::filesystem::path> outputs,
                                                    std::span<const ReleaseRecord> releases = {},
-                                                   std::span<const ReleaseTally> tallies = {});
+                                                   std::span<const ReleaseTally> tallies = {},
+                                                   const security::PartyTable* table = nullptr);
 
 }  // namespace jrads::run

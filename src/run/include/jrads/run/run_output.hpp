@@ -32,6 +32,7 @@ struct EventRow {
   std::string truth_id;  // outcome only: the platform the interceptor met
   std::string rules;     // "|"-separated
   std::string reasons;   // readable; commas become semicolons (no field holds a comma)
+  security::ItemLabel label;  // not in the file: the event's (node::EngagementEvent::label)
 };
 
 [[nodiscard]] EventRow event_row(const node::EngagementEvent& e);
