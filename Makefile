@@ -5,6 +5,10 @@ FUZZ_SECONDS ?= 20
 RELEASE_DIR := build/release
 TEST_DIR := build/asan
 FUZZ_DIR := build/fuzz
+# The sanitizer and fuzz builds use -O1 (what AddressSanitizer's authors recommend: fast enough,
+# and stack traces stay exact) with line tables only (-g1: file:line in reports): they compile
+# in well under half the time of -O2 -g, which kept `make test` near its 20-minute budget.
+CHECK_FLAGS := -DCMAKE_CXX_FLAGS_RELWITHDEBINFO='-O1 -g1 -DNDEBUG'
 
 .PHONY: demo test deps release bench fuzz clean
 
@@ -22,13 +26,13 @@ demo: release
 # Builds everything with AddressSanitizer + UndefinedBehaviorSanitizer, runs every test, then
 # runs each libFuzzer target (clang) for FUZZ_SECONDS.
 test: deps
-	cmake -S . -B $(TEST_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DJRADS_SANITIZE=ON -DJRADS_BENCH=ON
+	cmake -S . -B $(TEST_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CHECK_FLAGS) -DJRADS_SANITIZE=ON -DJRADS_BENCH=ON
 	cmake --build $(TEST_DIR) -j $(JOBS)
 	ctest --test-dir $(TEST_DIR) --output-on-failure -j $(JOBS)
 	$(MAKE) fuzz
 
 fuzz: deps
-	CXX=clang++-14 cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DJRADS_FUZZ=ON
+	CXX=clang++-14 cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CHECK_FLAGS) -DJRADS_FUZZ=ON
 	cmake --build $(FUZZ_DIR) -j $(JOBS)
 	scripts/run-fuzzers.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
 
