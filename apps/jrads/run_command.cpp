@@ -30,6 +30,14 @@ std::int64_t now_unix_s() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+// The 32-byte seed of exercise keys: SHA-256 of a context word and the run's seed.
+security::KeySeed exercise_seed(std::string_view context, std::uint64_t seed) {
+  const security::Digest d = security::sha256(security::as_bytes(std::string(context) + " " + std::to_string(seed)));
+  security::KeySeed out;
+  std::copy(d.bytes.begin(), d.bytes.end(), out.begin());
+  return out;
+}
+
 struct AuditSetup {
   run::AuditSigners signers;
   std::vector<security::PublicKeyRecord> public_keys;
@@ -62,11 +70,8 @@ Result<AuditSetup> audit_setup(const run::RunInput& in, const ChainRun& run, std
     out.keys_dir = run.keys_dir;
   } else {
     for (const auto& [node, party] : {std::pair{writer_node, lead}, std::pair{partner_node, partner}}) {
-      const std::string context = "JRADS-EXERCISE-KEYS-1 " + std::to_string(seed);
-      security::KeySeed key_seed;
-      const security::Digest d = security::sha256(security::as_bytes(context));
-      std::copy(d.bytes.begin(), d.bytes.end(), key_seed.begin());
-      auto k = security::generate_node_keys(node, party, 1, kExerciseKeysFrom, security::kMaxKeyValidS, key_seed);
+      auto k = security::generate_node_keys(node, party, 1, kExerciseKeysFrom, security::kMaxKeyValidS,
+                                            exercise_seed("JRADS-EXERCISE-KEYS-1", seed));
       if (!k) return fail(k.error());
       keys.push_back(std::move(*k));
     }
@@ -91,10 +96,7 @@ Result<std::map<std::string, security::SymmetricKey>> data_keys(const run::RunIn
       keys.emplace(party, std::move(*k));
       continue;
     }
-    const std::string context = "JRADS-EXERCISE-DATA-KEYS-1 " + std::to_string(seed);
-    security::KeySeed key_seed;
-    const security::Digest d = security::sha256(security::as_bytes(context));
-    std::copy(d.bytes.begin(), d.bytes.end(), key_seed.begin());
+    const security::KeySeed key_seed = exercise_seed("JRADS-EXERCISE-DATA-KEYS-1", seed);
     const std::filesystem::path dir = std::filesystem::path(run.out_dir) / "keys";
     if (auto ok = security::ensure_key_dir(dir); !ok) return fail(ok.error());
     std::error_code ec;

@@ -119,7 +119,10 @@ Result<std::vector<std::filesystem::path>> ReleaseExport::write(
       const security::ItemLabel label = part.any ? part.label : (part.text == &f.engagements ? empty_orders : empty);
       const security::Label full = security::to_label(label, parties_, SimTime{});
       const std::filesystem::path path = dir / part.name;
-      if (auto ok = security::write_sealed(path, full, security::as_bytes(*part.text), party, key->second); !ok)
+      // Synthetic nonces: the same run gives the same sealed bytes (and audit.log the same hashes).
+      if (auto ok = security::write_sealed(path, full, security::as_bytes(*part.text), party, key->second,
+                                           security::SealNonce::synthetic);
+          !ok)
         return fail(ok.error());
       written.push_back(path);
     }

@@ -9,11 +9,7 @@ Result<PartyTable> PartyTable::make(std::vector<std::string> parties) {
     return fail(Errc::invalid_argument, "more than " + std::to_string(kMaxParties) + " parties");
   PartyTable t;
   for (std::string& p : parties) {
-    // A one-party label shows whether the id is valid, by the label's own rule.
-    Label probe;
-    probe.categories = category_bit(Category::air_picture);
-    probe.originator = p;
-    if (auto ok = validate(probe); !ok) return fail(Errc::invalid_argument, "party \"" + p + "\": not a party id");
+    if (!is_party_id(p)) return fail(Errc::invalid_argument, "party \"" + p + "\": not a party id");
     if (std::find(t.names_.begin(), t.names_.end(), p) != t.names_.end())
       return fail(Errc::duplicate_id, "party " + p + " given twice");
     t.names_.push_back(std::move(p));

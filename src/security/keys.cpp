@@ -493,9 +493,7 @@ Result<void> check_node_id(std::string_view node) {
 }
 
 Result<void> check_party_id(std::string_view party) {
-  const bool ok = party.size() >= 2 && party.size() <= 8 && party != "ALLIANCE" && party != "NONE" &&
-                  std::all_of(party.begin(), party.end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
-  if (!ok) return fail(Errc::invalid_argument, "not a party id ([A-Z0-9]{2,8}, not ALLIANCE or NONE)");
+  if (!is_party_id(party)) return fail(Errc::invalid_argument, "not a party id ([A-Z0-9]{2,8}, not ALLIANCE or NONE)");
   return {};
 }
 

@@ -27,14 +27,14 @@ const char* to_string(Category c) noexcept {
   return "?";
 }
 
-namespace {
-
 // ALLIANCE and NONE are words of the text form ("REL TO ALLIANCE", "REL TO NONE"), so no party
 // may be called that.
-bool party_id_ok(std::string_view id) noexcept {
+bool is_party_id(std::string_view id) noexcept {
   if (id.size() < 2 || id.size() > 8 || id == "ALLIANCE" || id == "NONE") return false;
   return std::all_of(id.begin(), id.end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
 }
+
+namespace {
 
 Result<void> bad(const std::string& what) { return fail(Errc::invalid_argument, "label: " + what); }
 
@@ -77,10 +77,10 @@ Result<void> validate(const Label& l) {
   if (static_cast<int>(l.level) >= kLevels) return bad("unknown classification");
   if (l.categories == 0) return bad("no category: at least one need-to-know category is required");
   if ((l.categories & ~kAllCategories) != 0) return bad("unknown category bit");
-  if (!party_id_ok(l.originator)) return bad("originator '" + l.originator + "' is not a party id ([A-Z0-9]{2,8}, not ALLIANCE or NONE)");
+  if (!is_party_id(l.originator)) return bad("originator '" + l.originator + "' is not a party id ([A-Z0-9]{2,8}, not ALLIANCE or NONE)");
   if (l.rel_alliance && !l.rel_to.empty()) return bad("releasable to the alliance and to listed parties at once");
   for (std::size_t k = 0; k < l.rel_to.size(); ++k) {
-    if (!party_id_ok(l.rel_to[k])) return bad("REL TO party '" + l.rel_to[k] + "' is not a party id ([A-Z0-9]{2,8}, not ALLIANCE or NONE)");
+    if (!is_party_id(l.rel_to[k])) return bad("REL TO party '" + l.rel_to[k] + "' is not a party id ([A-Z0-9]{2,8}, not ALLIANCE or NONE)");
     if (k > 0 && !(l.rel_to[k - 1] < l.rel_to[k])) return bad("REL TO parties must be sorted and unique");
   }
   if (l.time < SimTime()) return bad("negative time");

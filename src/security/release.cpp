@@ -6,12 +6,6 @@ namespace jrads::security {
 
 namespace {
 
-// The same shape validate() requires of label party ids; a receiver must name a real party.
-bool receiver_party_ok(std::string_view id) noexcept {
-  if (id.size() < 2 || id.size() > 8 || id == "ALLIANCE" || id == "NONE") return false;
-  return std::all_of(id.begin(), id.end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
-}
-
 bool level_known(Level l) noexcept { return static_cast<int>(l) < kLevels; }
 
 // "AIR-PICTURE, ORDERS" in category order.
@@ -55,7 +49,7 @@ ReleaseDecision decide_release(const Label& label, const Receiver& receiver, boo
   }
 
   // 2. releasability.
-  const bool party_ok = receiver_party_ok(who);
+  const bool party_ok = is_party_id(who);
   const bool own_party = party_ok && who == label.originator;
   if (!party_ok) {
     refuse("releasability", "receiver party '" + who + "' is not a party id ([A-Z0-9]{2,8}, not ALLIANCE or NONE)");

@@ -142,7 +142,8 @@ Result<SymmetricKey> load_party_data_key(const fs::path& dir, const std::string&
 
 // ---------------------------------------------------------------- sealed files
 
-Result<Bytes> encode_sealed(const Label& label, ByteView plaintext, const std::string& party, const SymmetricKey& key) {
+Result<Bytes> encode_sealed(const Label& label, ByteView plaintext, const std::string& party, const SymmetricKey& key,
+                            SealNonce nonce_kind) {
   if (auto ok = validate(label); !ok) return fail(ok.error());
   if (auto ok = check_party_id(party); !ok) return fail(Errc::invalid_argument, "party '" + party + "': " + ok.error().message);
   if (!releasable_to(label, party))
@@ -153,6 +154,21 @@ Result<Bytes> encode_sealed(const Label& label, ByteView plaintext, const std::s
                                             std::to_string(kMaxSealedPlaintextBytes));
   std::array<std::uint8_t, kAeadNonceBytes> nonce{};
   random_bytes(nonce);  // also initialises libsodium
+  if (nonce_kind == SealNonce::synthetic) {
+    // A keyed BLAKE2b of what is sealed, under a subkey of the data key: the same label, party
+    // and plaintext give the same nonce (and file); anything else a different one.
+    static constexpr std::string_view kSubkey = "JRADS-SEALED-NONCE-1";
+    std::array<std::uint8_t, crypto_generichash_KEYBYTES> subkey{};
+    crypto_generichash(subkey.data(), subkey.size(), reinterpret_cast<const unsigned char*>(kSubkey.data()),
+                       kSubkey.size(), key.bytes().data(), key.bytes().size());
+    const std::string who = to_text(label) + "\n" + party + "\n";
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, subkey.data(), subkey.size(), nonce.size());
+    crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(who.data()), who.size());
+    crypto_generichash_update(&st, plaintext.data(), plaintext.size());
+    crypto_generichash_final(&st, nonce.data(), nonce.size());
+    wipe(subkey);
+  }
   const std::size_t ciphertext_bytes = plaintext.size() + kAeadTagBytes;
   std::string header = std::string(kSealedMagic);
   header += "label " + to_text(label) + "\n";
@@ -259,8 +275,8 @@ Result<Opened> decode_sealed(ByteView bytes, const SymmetricKey& key, const std:
 }
 
 Result<void> write_sealed(const fs::path& path, const Label& label, ByteView plaintext, const std::string& party,
-                          const SymmetricKey& key) {
-  auto bytes = encode_sealed(label, plaintext, party, key);
+                          const SymmetricKey& key, SealNonce nonce_kind) {
+  auto bytes = encode_sealed(label, plaintext, party, key, nonce_kind);
   if (!bytes) {
     Error e = std::move(bytes).error();
     if (e.where.file.empty()) e.where.file = path.string();

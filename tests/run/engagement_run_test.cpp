@@ -150,6 +150,10 @@ TEST(EngagementRun, SameSeedGivesTheSameBytes) {
     RunOptions o = seeded(seed);
     o.audit = AuditSigners{{"KAL-C2", "KAL", security::SigningKey::from_seed(k1)},
                            {"MOR-C2", "MOR", security::SigningKey::from_seed(k2)}};
+    security::SymmetricKey kal, mor;  // the releases too, sealed with synthetic nonces
+    for (auto& byte : kal.bytes()) byte = 3;
+    for (auto& byte : mor.bytes()) byte = 4;
+    o.release_keys = std::map<std::string, security::SymmetricKey>{{"KAL", kal}, {"MOR", mor}};
     return o;
   };
   ASSERT_TRUE(run_engagements(input_of(s), with_audit(11), a).has_value());
@@ -157,6 +161,8 @@ TEST(EngagementRun, SameSeedGivesTheSameBytes) {
   ASSERT_TRUE(run_engagements(input_of(s), with_audit(12), c).has_value());
   for (const char* f : kFiles) EXPECT_EQ(read_file(a / f), read_file(b / f)) << f;
   EXPECT_EQ(read_file(a / "audit.log"), read_file(b / "audit.log"));
+  for (const char* f : {"release/KAL/tracks.csv.sealed", "release/MOR/tracks.csv.sealed", "release/MOR/engagements.csv.sealed"})
+    EXPECT_TRUE(read_file(a / f) == read_file(b / f)) << f;
   EXPECT_NE(read_file(a / "audit.log"), read_file(c / "audit.log"));
   EXPECT_NE(read_file(a / "detections.csv"), read_file(c / "detections.csv"));
   EXPECT_GT(read_csv(a / "engagements.csv").size(), 1U);

@@ -441,5 +441,34 @@ TEST(SealedFile, DamagedFilesAndNonFilesNameTheFile) {
   EXPECT_TRUE(read_sealed(tmp.path() / "link", key).has_value());
 }
 
+
+// Synthetic nonces: the same label, party and plaintext seal to the same bytes, which open;
+// any change to one of them gives another nonce. Random nonces differ every time.
+TEST(SealedFile, SyntheticNoncesAreReproducibleAndOpen) {
+  SymmetricKey key;
+  for (auto& b : key.bytes()) b = 5;
+  Label l;
+  l.level = Level::secret;
+  l.rel_to = {"KAL", "MOR"};
+  l.categories = category_bit(Category::air_picture);
+  l.originator = "KAL";
+  const std::string text = "time_s,track_id\n1,2\n";
+  const auto a = encode_sealed(l, as_bytes(text), "MOR", key, SealNonce::synthetic).value();
+  const auto b = encode_sealed(l, as_bytes(text), "MOR", key, SealNonce::synthetic).value();
+  EXPECT_EQ(a, b);
+  const auto opened = decode_sealed(a, key).value();
+  EXPECT_EQ(std::string(opened.plaintext.begin(), opened.plaintext.end()), text);
+  const auto nonce_of = [](const Bytes& sealed) { return parse_sealed_header(sealed).value().nonce; };
+  EXPECT_NE(nonce_of(encode_sealed(l, as_bytes(text + "x"), "MOR", key, SealNonce::synthetic).value()), nonce_of(a));
+  EXPECT_NE(nonce_of(encode_sealed(l, as_bytes(text), "KAL", key, SealNonce::synthetic).value()), nonce_of(a));
+  Label other = l;
+  other.level = Level::confidential;
+  EXPECT_NE(nonce_of(encode_sealed(other, as_bytes(text), "MOR", key, SealNonce::synthetic).value()), nonce_of(a));
+  SymmetricKey key2;
+  for (auto& x : key2.bytes()) x = 6;
+  EXPECT_NE(nonce_of(encode_sealed(l, as_bytes(text), "MOR", key2, SealNonce::synthetic).value()), nonce_of(a));
+  EXPECT_NE(encode_sealed(l, as_bytes(text), "MOR", key).value(), encode_sealed(l, as_bytes(text), "MOR", key).value());
+}
+
 }  // namespace
 }  // namespace jrads::security

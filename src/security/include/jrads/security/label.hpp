@@ -57,6 +57,10 @@ struct Label {
   friend bool operator==(const Label&, const Label&) = default;
 };
 
+// A party id: [A-Z0-9]{2,8}, but not ALLIANCE or NONE (words of the text form). The one rule,
+// used by labels, receivers, key files and the party table.
+[[nodiscard]] bool is_party_id(std::string_view id) noexcept;
+
 // Whether the label may be released to this party at all (REL TO or alliance); the originator
 // always may.
 [[nodiscard]] bool releasable_to(const Label& l, std::string_view party) noexcept;

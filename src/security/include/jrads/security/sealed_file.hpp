@@ -89,10 +89,16 @@ struct Opened {
   Bytes plaintext;
 };
 
+// How the nonce is chosen. random: from the OS for each file. synthetic: a keyed hash (under a
+// subkey of the data key) of the label, party and plaintext, so a reproducible run gives the
+// same bytes; sealing the same plaintext and label twice then shows that they are the same,
+// and nothing more.
+enum class SealNonce : std::uint8_t { random, synthetic };
+
 // The sealed bytes. Errc::invalid_argument for an invalid label, a bad party, a label not
 // releasable to that party (its data key holders would read it), or a plaintext over the cap.
 [[nodiscard]] Result<Bytes> encode_sealed(const Label& label, ByteView plaintext, const std::string& party,
-                                          const SymmetricKey& key);
+                                          const SymmetricKey& key, SealNonce nonce = SealNonce::random);
 // The header only (no key needed): strict syntax, sizes within the caps, the ciphertext exactly
 // as long as `size` says (Errc::truncated when shorter, Errc::parse_error for bytes after it).
 // Errors carry `source` (a file name) and the header line in their Location.
@@ -105,7 +111,8 @@ struct Opened {
 // encode_sealed, then written through a temporary file and renamed (mode 0600): path holds the
 // old file or the whole new one, never a part.
 [[nodiscard]] Result<void> write_sealed(const std::filesystem::path& path, const Label& label, ByteView plaintext,
-                                        const std::string& party, const SymmetricKey& key);
+                                        const std::string& party, const SymmetricKey& key,
+                                        SealNonce nonce = SealNonce::random);
 // Reads a regular file (symlinks followed) of at most the caps, then decode_sealed. Every error
 // names the file.
 [[nodiscard]] Result<Opened> read_sealed(const std::filesystem::path& path, const SymmetricKey& key);
