@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "jrads/security/audit.hpp"
@@ -86,22 +87,29 @@ int verify_command(const VerifyArgs& a) {
   return 0;
 }
 
+// The file's records and checkpoints (unverified), or nothing after printing why.
+std::optional<AuditContents> read_contents(const std::string& file) {
+  auto text = read_audit_file(file);
+  if (!text) {
+    std::fprintf(stderr, "jrads audit: %s\n", text.error().message.c_str());
+    return std::nullopt;
+  }
+  auto contents = parse_audit(*text);
+  if (!contents) {
+    std::fprintf(stderr, "%s:%d: %s\n", file.c_str(), contents.error().where.line, contents.error().message.c_str());
+    return std::nullopt;
+  }
+  return std::move(*contents);
+}
+
 struct ShowArgs {
   std::string file, kind;
   std::uint64_t from = 0, to = UINT64_MAX;
 };
 
 int show_command(const ShowArgs& a) {
-  auto text = read_audit_file(a.file);
-  if (!text) {
-    std::fprintf(stderr, "jrads audit: %s\n", text.error().message.c_str());
-    return 1;
-  }
-  auto contents = parse_audit(*text);
-  if (!contents) {
-    std::fprintf(stderr, "%s:%d: %s\n", a.file.c_str(), contents.error().where.line, contents.error().message.c_str());
-    return 1;
-  }
+  const auto contents = read_contents(a.file);
+  if (!contents) return 1;
   std::printf("# log %s by %s (not verified here: use jrads audit verify)\n", contents->log_id.c_str(),
               contents->writer_node.c_str());
   std::size_t next_checkpoint = 0;
@@ -132,16 +140,8 @@ struct ProveArgs {
 };
 
 int prove_command(const ProveArgs& a) {
-  auto text = read_audit_file(a.file);
-  if (!text) {
-    std::fprintf(stderr, "jrads audit: %s\n", text.error().message.c_str());
-    return 1;
-  }
-  auto contents = parse_audit(*text);
-  if (!contents) {
-    std::fprintf(stderr, "%s:%d: %s\n", a.file.c_str(), contents.error().where.line, contents.error().message.c_str());
-    return 1;
-  }
+  const auto contents = read_contents(a.file);
+  if (!contents) return 1;
   if (contents->checkpoints.empty()) {
     std::fprintf(stderr, "%s: no checkpoint to prove against\n", a.file.c_str());
     return 1;
