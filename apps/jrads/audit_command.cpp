@@ -1,6 +1,8 @@
 // jrads audit verify|show|prove: the tamper-evident audit log from the command line.
 #include "audit_command.hpp"
 
+#include "wall_clock.hpp"
+
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -31,17 +33,6 @@ Result<std::string> read_audit_file(const std::string& path) {
   return text;
 }
 
-std::int64_t now_unix_s() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-KeyLookup lookup_in(const Keyring& keyring, std::int64_t now) {
-  return [&keyring, now](const KeyId& id) -> Result<KeyInfo> {
-    auto rec = keyring.usable(id, now);
-    if (!rec) return fail(rec.error());
-    return KeyInfo{(*rec)->sign_public, (*rec)->node, (*rec)->party};
-  };
-}
 
 std::string short_label(const Label& l) {
   std::string s = to_string(l.level);
@@ -61,14 +52,13 @@ int verify_command(const VerifyArgs& a) {
     std::fprintf(stderr, "jrads audit: %s\n", keyring.error().to_string().c_str());
     return 1;
   }
-  auto text = read_audit_file(a.file);
-  if (!text) {
-    std::fprintf(stderr, "jrads audit: %s\n", text.error().message.c_str());
-    return 1;
-  }
-  auto report = verify_audit(*text, lookup_in(*keyring, now_unix_s()), VerifyOptions{.allow_open = a.allow_open});
+  auto report = verify_audit_file(a.file, *keyring, wall_clock_unix_s(), a.allow_open);
   if (!report) {
     const auto& e = report.error();
+    if (e.code == Errc::io_error) {
+      std::fprintf(stderr, "jrads audit: %s\n", e.message.c_str());  // names the file
+      return 1;
+    }
     if (e.where.line > 0)
       std::fprintf(stderr, "%s:%d: %s\n", a.file.c_str(), e.where.line, e.message.c_str());
     else
@@ -189,6 +179,18 @@ int prove_command(const ProveArgs& a) {
 }
 
 }  // namespace
+
+Result<security::AuditReport> verify_audit_file(const std::string& path, const security::Keyring& keyring,
+                                                std::int64_t now_unix_s, bool allow_open) {
+  auto text = read_audit_file(path);
+  if (!text) return fail(std::move(text).error());
+  const KeyLookup lookup = [&keyring, now_unix_s](const KeyId& id) -> Result<KeyInfo> {
+    auto rec = keyring.usable(id, now_unix_s);
+    if (!rec) return fail(rec.error());
+    return KeyInfo{(*rec)->sign_public, (*rec)->node, (*rec)->party};
+  };
+  return verify_audit(*text, lookup, VerifyOptions{.allow_open = allow_open});
+}
 
 void add_audit_command(CLI::App& app) {
   auto* audit = app.add_subcommand("audit", "Verify, show and prove the tamper-evident audit log");

@@ -2,6 +2,8 @@
 // arguments, reads the wall clock, calls jrads::security and prints. Never prints a secret.
 #include "keys_command.hpp"
 
+#include "wall_clock.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -33,10 +35,6 @@ struct KeysOptions {
   std::string file, out;  // unseal
 };
 
-// The only clock read of the key life cycle.
-std::int64_t wall_now_unix_s() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // CLI11's way to end a callback with an exit code: CLI11_PARSE returns it and prints nothing.
 void finish(int rc) {
@@ -98,7 +96,7 @@ void print_written(const std::filesystem::path& dir, const sec::NodeKeys& keys) 
 int run_init(const KeysOptions& o) {
   int rc = 0;
   if (!check_node("init", o.node, rc) || !check_party("init", o.party, rc) || !check_days("init", o.valid_days, rc)) return rc;
-  auto keys = sec::init_node(o.dir, o.node, o.party, wall_now_unix_s(), std::int64_t{o.valid_days} * 86400, std::nullopt);
+  auto keys = sec::init_node(o.dir, o.node, o.party, wall_clock_unix_s(), std::int64_t{o.valid_days} * 86400, std::nullopt);
   if (!keys) return failed("init", keys.error());
   std::printf("Created the keys of node %s\n", o.node.c_str());
   print_written(o.dir, *keys);
@@ -110,7 +108,7 @@ int run_show(const KeysOptions& o) {
   if (!o.node.empty() && !check_node("show", o.node, rc)) return rc;
   auto ring = sec::Keyring::load(o.dir);
   if (!ring) return failed("show", ring.error());
-  const std::int64_t now = wall_now_unix_s();
+  const std::int64_t now = wall_clock_unix_s();
   int shown = 0;
   for (const sec::PublicKeyRecord& r : ring->records()) {
     if (!o.node.empty() && r.node != o.node) continue;
@@ -134,7 +132,7 @@ int run_show(const KeysOptions& o) {
 int run_rotate(const KeysOptions& o) {
   int rc = 0;
   if (!check_node("rotate", o.node, rc) || !check_days("rotate", o.valid_days, rc)) return rc;
-  auto keys = sec::rotate_node(o.dir, o.node, wall_now_unix_s(), std::int64_t{o.valid_days} * 86400);
+  auto keys = sec::rotate_node(o.dir, o.node, wall_clock_unix_s(), std::int64_t{o.valid_days} * 86400);
   if (!keys) return failed("rotate", keys.error());
   std::printf("Rotated the keys of node %s to generation %d (older public keys are kept to verify old signatures; "
               "revoke them if they must not be trusted)\n",
@@ -148,7 +146,7 @@ int run_revoke(const KeysOptions& o) {
   if (!check_node("revoke", o.node, rc)) return rc;
   if (o.generation < 1) return usage("revoke", "--generation " + std::to_string(o.generation) + ": must be 1 or more");
   if (auto ok = sec::check_reason(o.reason); !ok) return usage("revoke", "--" + ok.error().message);  // "--reason: ..."
-  auto rev = sec::revoke_key(o.dir, o.node, o.generation, o.reason, wall_now_unix_s());
+  auto rev = sec::revoke_key(o.dir, o.node, o.generation, o.reason, wall_clock_unix_s());
   if (!rev) return failed("revoke", rev.error());
   std::printf("Revoked key %s of node %s (generation %d) at %s: %s\n", rev->id.hex().c_str(), rev->node.c_str(),
               rev->generation, sec::format_utc(rev->revoked_unix_s).c_str(), rev->reason.c_str());

@@ -16,7 +16,9 @@
 #include "jrads/security/keys.hpp"
 #include "jrads/security/sealed_file.hpp"
 #include "jrads/sim/run_summary.hpp"
+#include "audit_command.hpp"
 #include "progress_bar.hpp"
+#include "wall_clock.hpp"
 
 namespace jrads::app {
 namespace {
@@ -26,9 +28,6 @@ namespace {
 // show the mechanism, not against an adversary. Valid from 2026-01-01 for 50 years.
 constexpr std::int64_t kExerciseKeysFrom = 1767225600;
 
-std::int64_t now_unix_s() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // The 32-byte seed of exercise keys: SHA-256 of a context word and the run's seed.
 security::KeySeed exercise_seed(std::string_view context, std::uint64_t seed) {
@@ -64,7 +63,7 @@ Result<AuditSetup> audit_setup(const run::RunInput& in, const ChainRun& run, std
     for (const std::string& node : {writer_node, partner_node}) {
       auto k = security::load_node(run.keys_dir, node);
       if (!k) return fail(k.error());
-      if (auto ok = security::check_usable_for_signing(*k, *keyring, now_unix_s()); !ok) return fail(ok.error());
+      if (auto ok = security::check_usable_for_signing(*k, *keyring, wall_clock_unix_s()); !ok) return fail(ok.error());
       keys.push_back(std::move(*k));
     }
     out.keys_dir = run.keys_dir;
@@ -126,14 +125,7 @@ Result<security::AuditReport> verify_written(const std::filesystem::path& path, 
   security::Keyring keyring;
   for (const auto& r : a.public_keys)
     if (auto ok = keyring.add(r); !ok) return fail(ok.error());
-  std::ifstream in(path, std::ios::binary);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::int64_t now = now_unix_s();
-  return security::verify_audit(text, [&](const security::KeyId& id) -> Result<security::KeyInfo> {
-    auto rec = keyring.usable(id, now);
-    if (!rec) return fail(rec.error());
-    return security::KeyInfo{(*rec)->sign_public, (*rec)->node, (*rec)->party};
-  });
+  return verify_audit_file(path.string(), keyring, wall_clock_unix_s());
 }
 
 }  // namespace

@@ -80,27 +80,6 @@ std::optional<SimTime> parse_time(std::string_view s) noexcept {
   return SimTime::from_ns((static_cast<std::int64_t>(*whole) * 1000 + frac) * 1'000'000);
 }
 
-// Lower-case hex only, so that every value has one spelling.
-constexpr std::array<std::int8_t, 256> kHexValue = [] {
-  std::array<std::int8_t, 256> t{};
-  t.fill(-1);
-  for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - '0');
-  for (int c = 'a'; c <= 'f'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'a' + 10);
-  return t;
-}();
-template <std::size_t N>
-bool parse_hex(std::string_view s, std::array<std::uint8_t, N>& out) noexcept {
-  if (s.size() != 2 * N) return false;
-  int bad = 0;
-  for (std::size_t i = 0; i < N; ++i) {
-    const int hi = kHexValue[static_cast<unsigned char>(s[2 * i])];
-    const int lo = kHexValue[static_cast<unsigned char>(s[2 * i + 1])];
-    bad |= hi | lo;  // negative if either is not a digit
-    out[i] = static_cast<std::uint8_t>((hi & 0xF) << 4 | (lo & 0xF));
-  }
-  return bad >= 0;
-}
-
 Digest genesis(std::string_view header_line) { return sha256(as_bytes(header_line)); }
 Digest chain_next(const Digest& prev, const Digest& leaf) { return sha256_pair(0x02, prev, leaf); }
 
@@ -200,7 +179,7 @@ Result<RecordLine> parse_record(std::string_view line, std::uint64_t line_no, La
   out.label = *label;
   if (!is_body(f[6])) return line_error(line_no, "bad body (printable ASCII, at most 4096 bytes)");
   out.body = f[6];
-  if (!parse_hex(f[7], out.chain.bytes)) return line_error(line_no, "bad chain hash (64 lower-case hex digits)");
+  if (!lower_hex_to(f[7], out.chain.bytes)) return line_error(line_no, "bad chain hash (64 lower-case hex digits)");
   out.entry = line.substr(0, line.size() - f[7].size() - 1);
   return out;
 }
@@ -216,14 +195,14 @@ Result<Checkpoint> parse_checkpoint(std::string_view line, std::uint64_t line_no
   const auto t = parse_time(f[2]);
   if (!t) return line_error(line_no, "bad checkpoint time");
   c.time = *t;
-  if (!parse_hex(f[3], c.root.bytes)) return line_error(line_no, "bad tree root");
-  if (!parse_hex(f[4], c.chain.bytes)) return line_error(line_no, "bad chain hash");
+  if (!lower_hex_to(f[3], c.root.bytes)) return line_error(line_no, "bad tree root");
+  if (!lower_hex_to(f[4], c.chain.bytes)) return line_error(line_no, "bad chain hash");
   if (f[5] != "0" && f[5] != "1") return line_error(line_no, "bad final flag (0 or 1)");
   c.final = f[5] == "1";
-  if (!parse_hex(f[6], c.signer.bytes)) return line_error(line_no, "bad signer key id");
-  if (!parse_hex(f[7], c.signature.bytes)) return line_error(line_no, "bad signature");
-  if (!parse_hex(f[8], c.countersigner.bytes)) return line_error(line_no, "bad countersigner key id");
-  if (!parse_hex(f[9], c.countersignature.bytes)) return line_error(line_no, "bad countersignature");
+  if (!lower_hex_to(f[6], c.signer.bytes)) return line_error(line_no, "bad signer key id");
+  if (!lower_hex_to(f[7], c.signature.bytes)) return line_error(line_no, "bad signature");
+  if (!lower_hex_to(f[8], c.countersigner.bytes)) return line_error(line_no, "bad countersigner key id");
+  if (!lower_hex_to(f[9], c.countersignature.bytes)) return line_error(line_no, "bad countersignature");
   return c;
 }
 

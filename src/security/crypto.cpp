@@ -54,6 +54,38 @@ Result<Bytes> from_hex(std::string_view hex, std::size_t size) {
   return out;
 }
 
+Result<Bytes> from_lower_hex(std::string_view hex, std::size_t size) {
+  auto bytes = from_hex(hex, size);
+  if (!bytes) return bytes;
+  if (std::any_of(hex.begin(), hex.end(), [](char c) { return c >= 'A' && c <= 'F'; })) {
+    wipe(*bytes);
+    return fail(Errc::parse_error, "hex digits must be lower case");
+  }
+  return bytes;
+}
+
+namespace {
+constexpr std::array<std::int8_t, 256> kLowerHexValue = [] {
+  std::array<std::int8_t, 256> t{};
+  t.fill(-1);
+  for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'a' + 10);
+  return t;
+}();
+}  // namespace
+
+bool lower_hex_to(std::string_view hex, std::span<std::uint8_t> out) noexcept {
+  if (hex.size() != 2 * out.size()) return false;
+  int bad = 0;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const int hi = kLowerHexValue[static_cast<unsigned char>(hex[2 * i])];
+    const int lo = kLowerHexValue[static_cast<unsigned char>(hex[2 * i + 1])];
+    bad |= hi | lo;  // negative if either is not a digit
+    out[i] = static_cast<std::uint8_t>((hi & 0xF) << 4 | (lo & 0xF));
+  }
+  return bad >= 0;
+}
+
 Digest sha256(ByteView data) noexcept {
   ensure_sodium();
   Digest d;

@@ -75,17 +75,6 @@ Result<std::int64_t> parse_int(std::string_view v, std::int64_t lo, std::int64_t
   return n;
 }
 
-// Exactly `size` bytes as lower-case hex: one spelling.
-Result<Bytes> parse_hex(std::string_view v, std::size_t size) {
-  auto bytes = from_hex(v, size);
-  if (!bytes) return bytes;
-  if (std::any_of(v.begin(), v.end(), [](char c) { return c >= 'A' && c <= 'F'; })) {
-    wipe(*bytes);
-    return fail(Errc::parse_error, "hex digits must be lower case");
-  }
-  return bytes;
-}
-
 template <std::size_t N>
 void copy_to(std::array<std::uint8_t, N>& out, const Bytes& b) {
   JRADS_ASSERT(b.size() == N);
@@ -341,7 +330,7 @@ auto generation_value = [](std::string_view v) -> Result<int> {
   return static_cast<int>(*n);
 };
 template <std::size_t N>
-auto hex_value = [](std::string_view v) -> Result<Bytes> { return parse_hex(v, N); };
+auto hex_value = [](std::string_view v) -> Result<Bytes> { return from_lower_hex(v, N); };
 
 // The public record's lines (after the magic), checked: id against the key, times, and the
 // self signature, each error at its line.

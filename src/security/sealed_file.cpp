@@ -26,17 +26,6 @@ Location at_line(const std::string& file, int line) {
   return where;
 }
 
-// Exactly `size` bytes as lower-case hex: one spelling (as the key files).
-Result<Bytes> parse_hex(std::string_view v, std::size_t size) {
-  auto bytes = from_hex(v, size);
-  if (!bytes) return bytes;
-  if (std::any_of(v.begin(), v.end(), [](char c) { return c >= 'A' && c <= 'F'; })) {
-    wipe(*bytes);
-    return fail(Errc::parse_error, "hex digits must be lower case");
-  }
-  return bytes;
-}
-
 struct WipeOnExit {
   std::string& s;
   ~WipeOnExit() { wipe({reinterpret_cast<std::uint8_t*>(s.data()), s.size()}); }
@@ -84,9 +73,9 @@ Result<PartyDataKey> decode_data_key_file(std::string_view text, const std::stri
   if (auto ok = check_party_id((*values)[0]); !ok)
     return fail(Errc::invalid_argument, "party: " + ok.error().message, at_line(file_name, 2));
   out.party = std::string((*values)[0]);
-  auto id = parse_hex((*values)[1], 8);
+  auto id = from_lower_hex((*values)[1], 8);
   if (!id) return fail(id.error().code, "id: " + id.error().message, at_line(file_name, 3));
-  auto key = parse_hex((*values)[2], 32);
+  auto key = from_lower_hex((*values)[2], 32);
   if (!key) return fail(key.error().code, "key: " + key.error().message, at_line(file_name, 4));
   std::copy(key->begin(), key->end(), out.key.bytes().begin());
   wipe(*key);
@@ -227,10 +216,10 @@ Result<SealedHeader> parse_sealed_header(ByteView bytes, const std::string& sour
   if (!releasable_to(h.label, h.party))
     return fail(Errc::invalid_argument, "party: the label is not releasable to " + h.party + ", whose key seals it",
                 at_line(source, 3));
-  auto key = parse_hex((*values)[2], h.key.bytes.size());
+  auto key = from_lower_hex((*values)[2], h.key.bytes.size());
   if (!key) return fail(key.error().code, "key: " + key.error().message, at_line(source, 4));
   std::copy(key->begin(), key->end(), h.key.bytes.begin());
-  auto nonce = parse_hex((*values)[3], kAeadNonceBytes);
+  auto nonce = from_lower_hex((*values)[3], kAeadNonceBytes);
   if (!nonce) return fail(nonce.error().code, "nonce: " + nonce.error().message, at_line(source, 5));
   std::copy(nonce->begin(), nonce->end(), h.nonce.begin());
   const std::string_view size_text = (*values)[4];

@@ -57,7 +57,9 @@ TEST(Merkle, EveryInclusionProofVerifiesAndNoOtherLeafOrPositionDoes) {
       const auto proof = inclusion_proof(leaves, i, n);
       ASSERT_TRUE(verify_inclusion(i, n, leaves[i], proof, root)) << i << " of " << n;
       EXPECT_FALSE(verify_inclusion(i, n, leaves[(i + 1) % leaves.size()], proof, root));
-      if (n > 1) EXPECT_FALSE(verify_inclusion((i + 1) % n, n, leaves[i], proof, root)) << i << " of " << n;
+      if (n > 1) {
+        EXPECT_FALSE(verify_inclusion((i + 1) % n, n, leaves[i], proof, root)) << i << " of " << n;
+      }
       EXPECT_FALSE(verify_inclusion(n, n, leaves[i], proof, root));
       if (!proof.empty()) {
         auto bad = proof;

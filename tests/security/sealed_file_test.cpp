@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "security/temp_dir.hpp"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,25 +19,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::array<std::uint8_t, 8> tag{};
-    random_bytes(tag);
-    path_ = fs::temp_directory_path() / ("jrads-sealed-test-" + to_hex(tag));
-    fs::create_directory(path_);
-    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::replace);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
+// A scratch directory for one test.
+struct TempDir : test::TempDir {
+  TempDir() : test::TempDir("jrads-sealed-test-") {}
 };
 
 KeySeed seed_of(std::uint8_t b) {

@@ -29,6 +29,12 @@ using ByteView = std::span<const std::uint8_t>;
 // Lower-case hex, and its strict inverse: exactly `size` bytes (2*size hex digits, either case).
 [[nodiscard]] std::string to_hex(ByteView bytes);
 [[nodiscard]] Result<Bytes> from_hex(std::string_view hex, std::size_t size);
+// The same, lower case only: the spelling of every file we write, so that no changed byte can
+// read as the same value. The error says why (from_hex's message, or "hex digits must be lower
+// case"); on failure no partial key material is left behind.
+[[nodiscard]] Result<Bytes> from_lower_hex(std::string_view hex, std::size_t size);
+// The allocation-free form for hot parsers (the audit log): exactly out.size() bytes, lower case.
+[[nodiscard]] bool lower_hex_to(std::string_view hex, std::span<std::uint8_t> out) noexcept;
 
 struct Digest {
   std::array<std::uint8_t, 32> bytes{};
