@@ -206,8 +206,9 @@ Result<Checkpoint> parse_checkpoint(std::string_view line, std::uint64_t line_no
   return c;
 }
 
-void append_checkpoint_line(std::string& out, const Checkpoint& c) {
-  out.append("C\t");
+// "size<TAB>time<TAB>root<TAB>chain<TAB>final": the checkpoint's fields as the file and the
+// writer's statement spell them.
+void append_checkpoint_head(std::string& out, const Checkpoint& c) {
   append_uint(out, c.size);
   out.push_back('\t');
   append_time(out, c.time);
@@ -215,7 +216,13 @@ void append_checkpoint_line(std::string& out, const Checkpoint& c) {
   append_hex(out, c.root.bytes);
   out.push_back('\t');
   append_hex(out, c.chain.bytes);
-  out.append(c.final ? "\t1\t" : "\t0\t");
+  out.append(c.final ? "\t1" : "\t0");
+}
+
+void append_checkpoint_line(std::string& out, const Checkpoint& c) {
+  out.append("C\t");
+  append_checkpoint_head(out, c);
+  out.push_back('\t');
   append_hex(out, c.signer.bytes);
   out.push_back('\t');
   append_hex(out, c.signature.bytes);
@@ -274,14 +281,7 @@ std::string checkpoint_statement(const Checkpoint& c) {
   std::string s = "JRADS-CHECKPOINT-1\t";
   s.append(c.log_id);
   s.push_back('\t');
-  append_uint(s, c.size);
-  s.push_back('\t');
-  append_time(s, c.time);
-  s.push_back('\t');
-  append_hex(s, c.root.bytes);
-  s.push_back('\t');
-  append_hex(s, c.chain.bytes);
-  s.append(c.final ? "\t1" : "\t0");
+  append_checkpoint_head(s, c);
   return s;
 }
 
