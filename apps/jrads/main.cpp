@@ -162,7 +162,7 @@ int demo(SimRun run) {
       std::filesystem::remove_all(dir, ec);  // best effort
     }
   } cleanup{run.out_dir, keep};
-  jrads::app::ChainRun chain{"", run.seed, run.out_dir, !keep, true, ""};
+  jrads::app::ChainRun chain{"", run.seed, run.out_dir, !keep, true, "", ""};
   if (const int rc = jrads::app::run_chain(chain); rc != 0) return rc;
   std::printf("\nPicture quality against truth\n");
   jrads::app::MetricsRun m;
@@ -231,6 +231,9 @@ int run(int argc, char** argv) {
   run_cmd->add_option("--keys", chain_run.keys_dir,
                       "Key directory holding both nodes' keys (<LEAD>-C2, <PARTNER>-C2; jrads keys init); "
                       "default: exercise keys derived from the seed")
+      ->check(kNonEmpty);
+  run_cmd->add_option("--log-reader", chain_run.log_reader,
+                      "Party whose staff reads the log: only what it may have is logged (default: the lead party)")
       ->check(kNonEmpty);
 
   jrads::app::add_keys_command(app);

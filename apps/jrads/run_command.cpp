@@ -152,6 +152,7 @@ int run_chain(const ChainRun& run) {
   }
   run::RunOptions options;
   options.seed = run.seed.value_or(s.seed);
+  options.log_reader = run.log_reader;
   ProgressBar bar("running");
   options.progress = [&bar](double f) { bar.update(f); };
   sim::RunSummary sensors_summary(s.sensors);
@@ -199,7 +200,7 @@ int run_chain(const ChainRun& run) {
       std::fprintf(stderr, "audit.log does not verify: %s\n", report.error().to_string().c_str());
       return 1;
     }
-    std::printf("\nReleases (each party's node; docs/RUN.md)\n");
+    std::printf("\nReleases (each party's node, and the log; docs/RUN.md)\n");
     for (const auto& r : result->releases)
       std::printf("  %s: %llu items released (%llu with SENSORS stripped), %llu refused; %llu decisions\n",
                   r.receiver.c_str(), static_cast<unsigned long long>(r.allowed),

@@ -45,9 +45,18 @@ double identity_weight(picture::Identity id, const ThreatParams& p) noexcept {
 
 }  // namespace
 
+security::ItemLabel threat_label(const security::ItemLabel& track) noexcept {
+  if (!security::is_labelled(track)) return track;
+  security::ItemLabel l = track;
+  l.categories &= ~security::category_bit(security::Category::sensors);
+  l.categories |= security::category_bit(security::Category::intelligence);
+  return l;
+}
+
 Threat assess(const TrackState& track, std::span<const Asset> assets, SimTime now, const ThreatParams& p) {
   Threat best;
   best.track = track.track;
+  best.label = threat_label(track.label);
   const double w = identity_weight(track.identity, p);
   const Eigen::Vector2d pos = track.pos_enu.head<2>();
   Eigen::Vector2d vel = track.vel_enu.head<2>();
@@ -61,6 +70,7 @@ Threat assess(const TrackState& track, std::span<const Asset> assets, SimTime no
     const double ttg = time_to_reach(pos, vel, a.pos_enu, a.radius_m);
     Threat t;
     t.track = track.track;
+    t.label = best.label;
     t.asset = a.id;
     t.cpa_m = cpa.distance_m;
     t.t_cpa_s = cpa.t_s;

@@ -80,6 +80,7 @@ struct Engagement {
   std::string auto_zone;
   ThreatClass threat = ThreatClass::aircraft;
   Identity identity = Identity::pending;  // at the latest stage
+  security::ItemLabel track_label;        // likewise: what an event tells of a track that has left
   bool needs_hostile = false;             // approved on a hostile identity (automatic, approve_hostile)
   double value = 0.0;
   double pk = 0.0;
@@ -353,6 +354,7 @@ struct CommandPost::Impl {
       return orders;
     }
     // It tells of the track, not of which sensors saw it.
+    if (!security::is_labelled(*track)) return *track;  // refused at every gate, as its track
     security::ItemLabel told = *track;
     told.categories &= ~security::category_bit(security::Category::sensors);
     return security::combine(told, orders, originator);
@@ -393,6 +395,7 @@ struct CommandPost::Impl {
     if (t == nullptr) return cancel(e, "track " + std::to_string(e.track) + " left the picture before the decision", out);
     const TrackNow n = now_of(*t, e.due);
     e.identity = n.track->row.identity;
+    e.track_label = n.track->row.label;
     const std::vector<command::Position3> friends = friendlies(all);
     Verdict v = interlock(n, e.due);
     const std::optional<engage::Intercept> i = intercept(u, n, 0.0, true);
@@ -437,6 +440,7 @@ struct CommandPost::Impl {
     }
     const TrackNow n = now_of(*t, e.due);
     e.identity = n.track->row.identity;
+    e.track_label = n.track->row.label;
     Verdict v = interlock(n, e.due);
     const std::optional<engage::Intercept> i = intercept(u, n, 0.0, false);
     if (v.allowed && i) v = roe(u, n, i->point_enu, friendlies(all));
@@ -508,6 +512,7 @@ struct CommandPost::Impl {
     const bool killed = t == nullptr || t->row.status == picture::TrackStatus::coasting || stale;
     PictureTrack gone;
     gone.row.track_number = e.track;
+    gone.row.label = e.track_label;
     const TrackNow n = t != nullptr ? now_of(*t, now) : gone_track(gone);
     EngagementEvent ev = event(now, EventKind::assessment, &e, n, &u, e.approver == "auto" ? e.auto_by : e.approver);
     ev.actor_party = party_of(ev.actor);
@@ -540,6 +545,7 @@ struct CommandPost::Impl {
   bool cancel(Engagement& e, const std::string& why, StepResult& out) {
     PictureTrack gone;
     gone.row.track_number = e.track;
+    gone.row.label = e.track_label;
     EngagementEvent ev = event(e.due, EventKind::cancelled, &e, gone_track(gone), &p.units[e.unit], e.approver);
     ev.threat = e.threat;
     ev.identity = e.identity;
@@ -553,8 +559,10 @@ struct CommandPost::Impl {
   void plan(SimTime now, std::span<const TrackNow> all, StepResult& out) {
     std::vector<engage::TrackState> states;
     states.reserve(all.size());
-    for (const TrackNow& n : all) states.push_back({n.track->row.track_number, n.track->row.identity, n.pos_enu, n.vel_enu});
+    for (const TrackNow& n : all)
+      states.push_back({n.track->row.track_number, n.track->row.identity, n.pos_enu, n.vel_enu, n.track->row.label});
     const std::vector<engage::Threat> threats = evaluator.update(now, states);
+    out.threats = threats;
     const std::vector<command::Position3> friends = friendlies(all);
     const std::string proposer_default = agreement.in_force ? coordinator : std::string();
 
@@ -662,6 +670,7 @@ struct CommandPost::Impl {
       e.threat = n.threat;
       e.value = th.value;
       e.identity = n.track->row.identity;
+      e.track_label = n.track->row.label;
       e.pk = pr.pk;
       e.approver = pr.approver;
       std::string proposer = proposer_default.empty() ? party_head(u.party) : proposer_default;
@@ -865,10 +874,23 @@ std::vector<EngagementEvent> CommandPost::try_order(SimTime now, const std::stri
   return impl_->try_order(now, actor, unit, track);
 }
 
+security::ItemLabel unit_status_label(const security::PartyTable& parties, const std::string& party) {
+  security::ItemLabel l;
+  const auto who = parties.index(party);
+  if (!who) return l;  // a party outside the table: unlabelled, so refused everywhere
+  l.level = security::Level::secret;
+  l.categories = security::category_bit(security::Category::fire_unit_status);
+  l.originator = *who;
+  l.rel = parties.all();
+  return l;
+}
+
 std::vector<UnitStatus> CommandPost::units() const {
   std::vector<UnitStatus> out;
   for (std::size_t k = 0; k < impl_->p.units.size(); ++k) {
-    out.push_back({impl_->p.units[k].id, impl_->state[k].rounds_left, impl_->state[k].channels_busy});
+    const FireUnit& u = impl_->p.units[k];
+    out.push_back({u.id, u.party, impl_->state[k].rounds_left, impl_->state[k].channels_busy,
+                   unit_status_label(impl_->p.parties, u.party)});
   }
   return out;
 }

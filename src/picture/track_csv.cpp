@@ -40,23 +40,27 @@ void TrackCsvWriter::write(std::span<const TrackRow> rows) {
   file_.flush_if_full();
 }
 
+void append_alert_row(std::string& s, const Alert& a, std::span<const SensorSite> sensors, bool with_sensor) {
+  append_time(s, a.time);
+  s += ',';
+  s += to_string(a.kind);
+  s += ',';
+  if (a.track_number != 0) s += std::to_string(a.track_number);
+  s += ',';
+  if (with_sensor && a.kind != AlertKind::identity_conflict && a.sensor < sensors.size()) s += sensors[a.sensor].id;
+  s += ',';
+  for (char c : a.text) s += c == ',' ? ';' : c;  // FORMATS-style CSV: no field holds a comma
+  s += '\n';
+}
+
 Result<void> write_alerts_csv(const std::filesystem::path& path, std::span<const Alert> alerts,
                               std::span<const SensorSite> sensors) {
   auto f = OutputFile::open(path);
   if (!f) return fail(f.error());
   std::string& s = f->buffer();
-  s += "time_s,kind,track_id,sensor_id,text\n";
+  s += kAlertsHeader;
   for (const Alert& a : alerts) {
-    append_time(s, a.time);
-    s += ',';
-    s += to_string(a.kind);
-    s += ',';
-    if (a.track_number != 0) s += std::to_string(a.track_number);
-    s += ',';
-    if (a.kind != AlertKind::identity_conflict && a.sensor < sensors.size()) s += sensors[a.sensor].id;
-    s += ',';
-    for (char c : a.text) s += c == ',' ? ';' : c;  // FORMATS-style CSV: no field holds a comma
-    s += '\n';
+    append_alert_row(s, a, sensors, true);
     f->flush_if_full();
   }
   return f->commit();

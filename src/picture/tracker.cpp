@@ -459,8 +459,9 @@ void Tracker::Impl::associate(std::span<const int> group, std::vector<Update>& u
         std::snprintf(text, sizeof text,
                       "possible ADS-B spoofing: address %06X reported %.1f km from radar track %u, which holds it",
                       r.icao, miss_m / 1000.0, t.number);
-        alerts.push_back({r.time, AlertKind::adsb_spoofing, t.number, r.sensor, text});
-        log->debug("t={:.1f} s: {}", r.time.s(), text);
+        // It tells of the track and of what the receiver heard.
+        alerts.push_back({r.time, AlertKind::adsb_spoofing, t.number, r.sensor, text,
+                          security::combine(t.label, sensors[r.sensor].label, params.label_originator)});
       }
     } else if (inn.d2 > params.gate_d2) {
       done[j] = true;  // between the gate and the spoof threshold: not trusted, not alarming

@@ -283,8 +283,9 @@ void Tracker::Impl::update_identities(SimTime now) {
       char text[200];
       std::snprintf(text, sizeof text, "identity conflict on track %u: %s (speed %.0f m/s, height %.0f m); held %s",
                     t.number, d.reason, speed, alt, to_string(d.identity));
-      alerts.push_back({now, AlertKind::identity_conflict, t.number, 0, text});
-      log->debug("t={:.1f} s: {}", now.s(), text);
+      // It tells of the track, not of which sensors saw it.
+      alerts.push_back({now, AlertKind::identity_conflict, t.number, 0, text,
+                        security::without_categories(t.label, security::category_bit(security::Category::sensors))});
     }
   }
 }

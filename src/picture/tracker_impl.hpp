@@ -18,7 +18,6 @@
 
 #include <Eigen/Core>
 
-#include "jrads/core/log.hpp"
 #include "jrads/picture/tracker.hpp"
 
 namespace jrads::picture::detail {
@@ -308,7 +307,6 @@ struct Tracker::Impl {
   std::vector<TrackRow> rows;
   std::vector<Alert> alerts;
   TrackerStats stats;
-  std::shared_ptr<spdlog::logger> log = logger("picture");
 
   Impl(std::vector<SensorSite> s, const TrackerParams& p);
   // Distinct sets of sensors, ascending, each stored once (tracks and rows hold an index): a

@@ -145,8 +145,10 @@ void Tracker::Impl::add_residual(const Report& r, SensorState& st, double daz, d
                 "over its last %d reports matched with tracks anchored by ADS-B or other radars%s",
                 sensors[r.sensor].id.c_str(), az, az_se, rg, rg_se, n,
                 params.correct_bias ? "; correcting" : "");
-  alerts.push_back({r.time, AlertKind::radar_bias, 0, r.sensor, text});
-  log->info("t={:.1f} s: {}", r.time.s(), text);
+  // It tells of the radar only, not of the air picture.
+  security::ItemLabel about = sensors[r.sensor].label;
+  if (security::is_labelled(about)) about.categories = security::category_bit(security::Category::sensors);
+  alerts.push_back({r.time, AlertKind::radar_bias, 0, r.sensor, text, about});
 }
 
 }  // namespace jrads::picture

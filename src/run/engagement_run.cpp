@@ -14,6 +14,8 @@
 #include "jrads/engage/kill_probability.hpp"
 #include "jrads/picture/csv_reader.hpp"
 #include "jrads/picture/track_csv.hpp"
+#include "jrads/core/log.hpp"
+#include "jrads/run/log_egress.hpp"
 #include "jrads/run/release_export.hpp"
 #include "jrads/run/run_audit.hpp"
 #include "jrads/run/run_output.hpp"
@@ -127,7 +129,9 @@ class ClosedLoop final : public sim::SimulationSink {
         inspect_(options.inspect),
         rng_(options.seed),
         tracks_(tracks),
-        release_(options.release_keys.has_value()) {}
+        release_(options.release_keys.has_value()),
+        log_(in.parties, options.log_reader.empty() ? in.chain.lead_party : options.log_reader, in.agreement.in_force,
+             logger("run")) {}
 
   void on_start(const std::vector<sensors::SensorInfo>& infos, const world::World& world) override {
     world_ = &world;
@@ -176,6 +180,7 @@ class ClosedLoop final : public sim::SimulationSink {
                                              });
     if (!post_made) return fail_with("command post: " + post_made.error().message);
     post_.emplace(std::move(*post_made));
+    note_units(SimTime{});
     platforms_ = world.params().platforms;
     const auto& platforms = platforms_;
     first_detection_.assign(platforms.size(), std::nullopt);
@@ -225,7 +230,7 @@ class ClosedLoop final : public sim::SimulationSink {
     if (failed()) return;
     tracker_->finish();
     emit_tracks(tracker_->take_rows());
-    for (auto& a : tracker_->take_alerts()) alerts_.push_back(std::move(a));
+    take_alerts();
   }
 
   [[nodiscard]] bool failed() const override { return !error_.empty(); }
@@ -259,7 +264,7 @@ class ClosedLoop final : public sim::SimulationSink {
     if (failed()) return;
     std::vector<picture::TrackRow> rows = tracker_->take_rows();
     emit_tracks(rows);
-    for (auto& a : tracker_->take_alerts()) alerts_.push_back(std::move(a));
+    take_alerts();
     if (!rows.empty()) {
       const SimTime latest = rows.back().time;
       picture_.clear();
@@ -280,6 +285,8 @@ class ClosedLoop final : public sim::SimulationSink {
     std::erase_if(picture_, [](const node::PictureTrack& t) { return t.evidence == nullptr; });
     node::StepResult step = post_->step(t1, picture_);
     for (const node::EngagementEvent& e : step.events) record(e, world);
+    for (const engage::Threat& th : step.threats) threats_.push_back({t1, th});
+    note_units(t1);
     if (inspect_) inspect_(t1, *post_, picture_, world);
     std::map<std::uint64_t, int> rounds;
     for (const node::Launch& l : step.launches) {
@@ -327,7 +334,29 @@ class ClosedLoop final : public sim::SimulationSink {
     return result_;
   }
 
+  // The new alerts: kept for alerts.csv, and logged for the log's reader (log_egress.hpp).
+  void take_alerts() {
+    for (auto& a : tracker_->take_alerts()) {
+      log_.alert(a);
+      alerts_.push_back(std::move(a));
+    }
+  }
+
+  // Each unit's status when it differs from the last noted (all of them the first time).
+  void note_units(SimTime t) {
+    std::vector<node::UnitStatus> now = post_->units();
+    for (std::size_t k = 0; k < now.size(); ++k) {
+      const bool same = k < last_units_.size() && now[k].rounds_left == last_units_[k].rounds_left &&
+                        now[k].channels_busy == last_units_[k].channels_busy;
+      if (!same) units_.push_back({t, now[k]});
+    }
+    last_units_ = std::move(now);
+  }
+
   [[nodiscard]] const std::vector<picture::Alert>& alerts() const { return alerts_; }
+  [[nodiscard]] const std::vector<ThreatRow>& threats() const { return threats_; }
+  [[nodiscard]] const std::vector<UnitRow>& units() const { return units_; }
+  [[nodiscard]] const LogEgress& log() const { return log_; }
   [[nodiscard]] const std::vector<picture::SensorSite>& sites() const { return sites_; }
   [[nodiscard]] std::optional<ReleaseExport>& release_export() { return export_; }
 
@@ -465,12 +494,16 @@ class ClosedLoop final : public sim::SimulationSink {
   std::optional<node::CommandPost> post_;
   bool release_ = false;
   std::optional<ReleaseExport> export_;
+  LogEgress log_;
   TerrainLineOfSight los_;
   std::vector<AssetArea> assets_;
   std::vector<node::PictureTrack> picture_;
   std::vector<Interceptor> flying_;
   std::vector<EventRow> rows_;
   std::vector<picture::Alert> alerts_;
+  std::vector<ThreatRow> threats_;
+  std::vector<UnitRow> units_;
+  std::vector<node::UnitStatus> last_units_;
   std::vector<std::optional<SimTime>> first_detection_, first_launch_;
   std::vector<bool> hit_;
   std::set<std::int32_t> killed_;
@@ -483,6 +516,8 @@ class ClosedLoop final : public sim::SimulationSink {
 }  // namespace
 
 Result<RunResult> run_engagements(RunInput input, const RunOptions& options, const std::filesystem::path& out_dir) {
+  if (!options.log_reader.empty() && !input.parties.index(options.log_reader))
+    return fail(Errc::invalid_argument, "log reader '" + options.log_reader + "' is not a party of the scenario");
   auto csv = sim::CsvOutput::open(out_dir);
   if (!csv) return fail(csv.error());
   auto tracks = picture::TrackCsvWriter::open(out_dir / "tracks.csv");
@@ -509,25 +544,34 @@ Result<RunResult> run_engagements(RunInput input, const RunOptions& options, con
   if (auto ok = tracks->commit(); !ok) return fail(ok.error());
   if (auto ok = picture::write_alerts_csv(out_dir / "alerts.csv", loop.alerts(), loop.sites()); !ok) return fail(ok.error());
   if (auto ok = write_engagements_csv(out_dir / "engagements.csv", rows); !ok) return fail(ok.error());
+  if (auto ok = write_rows_csv(out_dir / "threats.csv", kThreatsHeader, std::span(loop.threats()), append_threat_row); !ok)
+    return fail(ok.error());
+  if (auto ok = write_rows_csv(out_dir / "units.csv", kUnitsHeader, std::span(loop.units()), append_unit_row); !ok)
+    return fail(ok.error());
   std::vector<std::filesystem::path> released_files;
   std::vector<ReleaseRecord> release_decisions;
   std::vector<ReleaseTally> release_tallies;
   if (auto& ex = loop.release_export(); ex && options.release_keys) {
     ex->events(rows);
+    ex->threats(loop.threats());
+    ex->alerts(loop.alerts());
+    ex->units(loop.units());
     auto files = ex->write(out_dir, *options.release_keys);
     if (!files) return fail(files.error());
     released_files = std::move(*files);
     release_decisions = ex->decisions();
     release_tallies = ex->tallies();
-    for (const ReleaseTally& t : release_tallies)
-      result->releases.push_back({t.receiver, t.party, t.counts.decisions, t.counts.allowed, t.counts.refused,
-                                  t.counts.stripped});
   }
+  release_decisions.insert(release_decisions.end(), loop.log().decisions().begin(), loop.log().decisions().end());
+  release_tallies.push_back(loop.log().tally());
+  for (const ReleaseTally& t : release_tallies)
+    result->releases.push_back({t.receiver, t.party, t.counts.decisions, t.counts.allowed, t.counts.refused,
+                                t.counts.stripped});
   if (auto ok = write_summary_json(out_dir / "summary.json", *result, options.seed); !ok) return fail(ok.error());
   if (options.audit) {
     std::vector<std::filesystem::path> outputs;
     for (const char* f : {"sensors.csv", "truth.csv", "detections.csv", "detections_truth.csv", "tracks.csv",
-                          "alerts.csv", "engagements.csv", "summary.json"})
+                          "alerts.csv", "engagements.csv", "threats.csv", "units.csv", "summary.json"})
       outputs.push_back(out_dir / f);
     outputs.insert(outputs.end(), released_files.begin(), released_files.end());
     auto audit = write_run_audit(out_dir / "audit.log", "run-" + std::to_string(options.seed), *options.audit, rows,

@@ -22,13 +22,19 @@ std::vector<security::ReceiverSpec> national_nodes(const security::PartyTable& p
   return out;
 }
 
-// The file's label: what it holds, combined (each part as released, its stripped categories gone).
-void absorb(security::ItemLabel& file, bool& any, security::ItemLabel item, security::CategorySet stripped,
-            security::PartyIndex originator) {
-  item.categories &= ~stripped;
-  file = security::combine(any ? file : item, item, originator);
-  any = true;
-}
+struct PartSpec {
+  const char* name;    // the sealed file's
+  const char* header;
+  security::Category empty_category;  // what an empty file is labelled (nothing else to go by)
+};
+constexpr std::array<PartSpec, 6> kPartSpecs{{
+    {"tracks.csv.sealed", picture::kTracksHeader, security::Category::air_picture},
+    {"sources.csv.sealed", "time_s,track_id,sources\n", security::Category::air_picture},
+    {"engagements.csv.sealed", kEngagementsHeader, security::Category::orders},
+    {"threats.csv.sealed", kThreatsHeader, security::Category::intelligence},
+    {"alerts.csv.sealed", picture::kAlertsHeader, security::Category::air_picture},
+    {"units.csv.sealed", kUnitsHeader, security::Category::fire_unit_status},
+}};
 
 }  // namespace
 
@@ -43,47 +49,78 @@ ReleaseExport::ReleaseExport(security::PartyTable parties, std::string lead_part
               decisions_.push_back({r.name, r.receiver.party, l, d.allowed, d.stripped, d.rules, d.reasons});
             }),
       files_(parties_.size()) {
+  static_assert(kPartSpecs.size() == kParts);
   for (PartyFiles& f : files_) {
-    f.tracks = picture::kTracksHeader;
-    f.sources = "time_s,track_id,sources\n";
-    f.engagements = kEngagementsHeader;
+    for (std::size_t k = 0; k < kParts; ++k) f[k].text = kPartSpecs[k].header;
   }
 }
 
+template <class T, class Append>
+void ReleaseExport::release_each(const T& item, const security::ItemLabel& label, SimTime time, Part part,
+                                 security::CategorySet not_written, Append append) {
+  for (std::size_t p = 0; p < files_.size(); ++p) {
+    auto released = gate_.release(item, label, p, time);
+    if (!released) continue;
+    File& f = files_[p][part];
+    append(p, f.text, *released);
+    absorb(f, label, released->stripped() | not_written);
+  }
+}
+
+void ReleaseExport::absorb(File& f, security::ItemLabel item, security::CategorySet not_held) const {
+  item.categories &= ~not_held;
+  f.label = security::combine(f.any ? f.label : item, item, parties_.index(lead_).value_or(0));
+  f.any = true;
+}
+
 void ReleaseExport::tracks(std::span<const picture::TrackRow> rows, const SourceSets& sources) {
-  const security::PartyIndex lead = parties_.index(lead_).value_or(0);
   for (const picture::TrackRow& row : rows) {
-    for (std::size_t p = 0; p < files_.size(); ++p) {
-      auto released = gate_.release(row, row.label, p, row.time);
-      if (!released) continue;
-      PartyFiles& f = files_[p];
-      picture::append_track_row(f.tracks, **released);
-      absorb(f.tracks_label, f.any_tracks, row.label, released->stripped() | kSensors, lead);
-      if ((released->stripped() & kSensors) == 0) {
-        append_time(f.sources, row.time);
-        f.sources += ',' + std::to_string(row.track_number) + ',';
-        const auto set = sources(row.sources);
-        for (std::size_t k = 0; k < set.size(); ++k) {
-          if (k > 0) f.sources += ' ';
-          f.sources += sites_.at(set[k]).id;
-        }
-        f.sources += '\n';
-        absorb(f.sources_label, f.any_sources, row.label, released->stripped(), lead);
-      }
-    }
+    // The row tells where, not who saw it: its sources go to sources.csv, unless stripped.
+    release_each(row, row.label, row.time, tracks_csv, kSensors,
+                 [&](std::size_t p, std::string& out, const auto& released) {
+                   picture::append_track_row(out, *released);
+                   if ((released.stripped() & kSensors) != 0) return;
+                   File& src = files_[p][sources_csv];
+                   append_time(src.text, row.time);
+                   src.text += ',' + std::to_string(row.track_number) + ',';
+                   const auto set = sources(row.sources);
+                   for (std::size_t k = 0; k < set.size(); ++k) {
+                     if (k > 0) src.text += ' ';
+                     src.text += sites_.at(set[k]).id;
+                   }
+                   src.text += '\n';
+                   absorb(src, row.label, released.stripped());
+                 });
   }
 }
 
 void ReleaseExport::events(std::span<const EventRow> rows) {
-  const security::PartyIndex lead = parties_.index(lead_).value_or(0);
+  // An event's own label: its track's, with ORDERS (an unlabelled one is refused by the gate).
   for (const EventRow& row : rows) {
-    // The event's own label: its track's, with ORDERS (an unlabelled one is refused by the gate).
-    for (std::size_t p = 0; p < files_.size(); ++p) {
-      auto released = gate_.release(row, row.label, p, row.time);
-      if (!released) continue;
-      append_event_row(files_[p].engagements, **released);
-      absorb(files_[p].engagements_label, files_[p].any_engagements, row.label, released->stripped(), lead);
-    }
+    release_each(row, row.label, row.time, engagements_csv, 0,
+                 [](std::size_t, std::string& out, const auto& released) { append_event_row(out, *released); });
+  }
+}
+
+void ReleaseExport::threats(std::span<const ThreatRow> rows) {
+  for (const ThreatRow& row : rows) {
+    release_each(row, row.threat.label, row.time, threats_csv, 0,
+                 [](std::size_t, std::string& out, const auto& released) { append_threat_row(out, *released); });
+  }
+}
+
+void ReleaseExport::alerts(std::span<const picture::Alert> alerts) {
+  for (const picture::Alert& a : alerts) {
+    release_each(a, a.label, a.time, alerts_csv, 0, [&](std::size_t, std::string& out, const auto& released) {
+      picture::append_alert_row(out, *released, sites_, (released.stripped() & kSensors) == 0);
+    });
+  }
+}
+
+void ReleaseExport::units(std::span<const UnitRow> rows) {
+  for (const UnitRow& row : rows) {
+    release_each(row, row.status.label, row.time, units_csv, 0,
+                 [](std::size_t, std::string& out, const auto& released) { append_unit_row(out, *released); });
   }
 }
 
@@ -99,28 +136,20 @@ Result<std::vector<std::filesystem::path>> ReleaseExport::write(
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) return fail(Errc::io_error, dir.string() + ": " + ec.message());
-    // An empty file is labelled as the least it can be: the lead's, releasable to the party.
-    security::ItemLabel empty;
-    empty.categories = security::category_bit(security::Category::air_picture);
-    empty.originator = lead;
-    empty.rel = std::uint32_t{1} << p;
-    const PartyFiles& f = files_[p];
-    struct Part {
-      const char* name;
-      const std::string* text;
-      security::ItemLabel label;
-      bool any;
-    };
-    security::ItemLabel empty_orders = empty;
-    empty_orders.categories = security::category_bit(security::Category::orders);
-    for (const Part& part : {Part{"tracks.csv.sealed", &f.tracks, f.tracks_label, f.any_tracks},
-                             Part{"sources.csv.sealed", &f.sources, f.sources_label, f.any_sources},
-                             Part{"engagements.csv.sealed", &f.engagements, f.engagements_label, f.any_engagements}}) {
-      const security::ItemLabel label = part.any ? part.label : (part.text == &f.engagements ? empty_orders : empty);
+    for (std::size_t k = 0; k < kParts; ++k) {
+      const File& f = files_[p][k];
+      security::ItemLabel label = f.label;
+      if (!f.any) {
+        // An empty file is labelled as the least it can be: the lead's, of its kind, releasable to the party.
+        label = security::ItemLabel{};
+        label.categories = security::category_bit(kPartSpecs[k].empty_category);
+        label.originator = lead;
+        label.rel = std::uint32_t{1} << p;
+      }
       const security::Label full = security::to_label(label, parties_, SimTime{});
-      const std::filesystem::path path = dir / part.name;
+      const std::filesystem::path path = dir / kPartSpecs[k].name;
       // Synthetic nonces: the same run gives the same sealed bytes (and audit.log the same hashes).
-      if (auto ok = security::write_sealed(path, full, security::as_bytes(*part.text), party, key->second,
+      if (auto ok = security::write_sealed(path, full, security::as_bytes(f.text), party, key->second,
                                            security::SealNonce::synthetic);
           !ok)
         return fail(ok.error());

@@ -1,5 +1,6 @@
 #include "jrads/run/run_output.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 #include <nlohmann/json.hpp>
@@ -63,15 +64,38 @@ void append_event_row(std::string& s, const EventRow& r) {
 }
 
 Result<void> write_engagements_csv(const std::filesystem::path& path, std::span<const EventRow> rows) {
-  auto f = OutputFile::open(path);
-  if (!f) return fail(f.error());
-  std::string& s = f->buffer();
-  s += kEngagementsHeader;
-  for (const EventRow& r : rows) {
-    append_event_row(s, r);
-    f->flush_if_full();
-  }
-  return f->commit();
+  return write_rows_csv(path, kEngagementsHeader, rows, append_event_row);
+}
+
+void append_threat_row(std::string& s, const ThreatRow& r) {
+  const engage::Threat& t = r.threat;
+  append_time(s, r.time);
+  s += ',';
+  s += std::to_string(t.track);
+  s += ',';
+  s += std::to_string(t.rank);
+  s += ',';
+  append_text(s, t.asset);
+  s += ',';
+  append_fixed(s, t.value, 4);
+  s += ',';
+  append_fixed(s, t.cpa_m, 0);
+  s += ',';
+  if (std::isfinite(t.time_to_go_s)) append_fixed(s, t.time_to_go_s, 1);  // empty: it reaches nothing
+  s += '\n';
+}
+
+void append_unit_row(std::string& s, const UnitRow& r) {
+  append_time(s, r.time);
+  s += ',';
+  append_text(s, r.status.id);
+  s += ',';
+  append_text(s, r.status.party);
+  s += ',';
+  s += std::to_string(r.status.rounds_left);
+  s += ',';
+  s += std::to_string(r.status.channels_busy);
+  s += '\n';
 }
 
 std::string summary_json(const RunResult& r, std::uint64_t seed) {

@@ -33,7 +33,7 @@ TEST(Threat, ClosestApproachAndTimeToReachAnalytic) {
 std::vector<Asset> one_asset() { return {Asset{"BASE", {0.0, 0.0}, 5000.0, 2.0}}; }
 
 TrackState inbound(std::uint32_t number, Identity id, double x_m, double speed_mps) {
-  return {number, id, {x_m, 0.0, 100.0}, {speed_mps, 0.0, 0.0}};
+  return {number, id, {x_m, 0.0, 100.0}, {speed_mps, 0.0, 0.0}, {}};
 }
 
 TEST(Threat, FactorsOfAHostileHeadingStraightIn) {
@@ -57,6 +57,30 @@ TEST(Threat, FactorsOfAHostileHeadingStraightIn) {
   const Threat r = assess(inbound(3, Identity::hostile, 20000.0, 250.0), one_asset(), SimTime::from_s(0), ThreatParams{});
   EXPECT_DOUBLE_EQ(r.factors.approach, 0.25);
   EXPECT_LT(r.instant_value, t.instant_value / 2.0);
+}
+
+// A threat tells what the track is and what it threatens, not who saw it.
+TEST(Threat, ItsLabelIsTheTracksWithoutSensorsWithIntelligence) {
+  using security::Category;
+  using security::category_bit;
+  TrackState s = inbound(1, Identity::hostile, -65000.0, 250.0);
+  s.label.level = security::Level::secret;
+  s.label.originator = 1;
+  s.label.rel = 0b101;
+  s.label.categories = category_bit(Category::air_picture) | category_bit(Category::sensors);
+  Asset two[] = {Asset{"BASE", {0.0, 0.0}, 5000.0, 2.0}, Asset{"PORT", {0.0, 80000.0}, 5000.0, 1.0}};
+  ThreatEvaluator ev({two[0], two[1]}, ThreatParams{});
+  for (const Threat& t : {assess(s, two, SimTime::from_s(0), ThreatParams{}), ev.update(SimTime::from_s(0), {&s, 1}).at(0)}) {
+    EXPECT_EQ(t.label.level, security::Level::secret);
+    EXPECT_EQ(t.label.originator, 1);
+    EXPECT_EQ(t.label.rel, 0b101u);
+    EXPECT_FALSE(t.label.rel_alliance);
+    EXPECT_EQ(t.label.categories, category_bit(Category::air_picture) | category_bit(Category::intelligence));
+  }
+  // An unlabelled track gives an unlabelled threat (refused at every gate), not an UNCLASSIFIED one.
+  s.label = {};
+  EXPECT_FALSE(security::is_labelled(assess(s, two, SimTime::from_s(0), ThreatParams{}).label));
+  EXPECT_FALSE(security::is_labelled(threat_label({})));
 }
 
 TEST(Threat, FriendsNeutralsAndAssumedFriendsAreNeverThreatsAndIdentityWeighs) {
@@ -99,7 +123,7 @@ int swaps(const ThreatParams& p, std::uint64_t seed) {
     std::vector<TrackState> tracks;
     for (const std::uint32_t n : {1U, 2U}) {
       const double side = n == 1 ? 1.0 : -1.0;
-      TrackState s{n, Identity::hostile, {-100000.0 + 200.0 * t, side * 8000.0, 100.0}, {200.0, 0.0, 0.0}};
+      TrackState s{n, Identity::hostile, {-100000.0 + 200.0 * t, side * 8000.0, 100.0}, {200.0, 0.0, 0.0}, {}};
       s.pos_enu += Eigen::Vector3d(rng.normal() * 300.0, rng.normal() * 300.0, 0.0);
       s.vel_enu += Eigen::Vector3d(rng.normal() * 15.0, rng.normal() * 15.0, 0.0);
       tracks.push_back(s);
@@ -130,8 +154,8 @@ TEST(Threat, ARealChangeIsRankedPromptly) {
   double changed_at = -1.0;
   for (int k = 0; k < 120; ++k) {
     const double t = k;
-    const TrackState a{1, Identity::hostile, {-80000.0 + 200.0 * t, 12000.0, 100.0}, {200.0, 0.0, 0.0}};
-    TrackState b{2, Identity::hostile, {-60000.0 + 200.0 * t, 35000.0, 100.0}, {200.0, 0.0, 0.0}};
+    const TrackState a{1, Identity::hostile, {-80000.0 + 200.0 * t, 12000.0, 100.0}, {200.0, 0.0, 0.0}, {}};
+    TrackState b{2, Identity::hostile, {-60000.0 + 200.0 * t, 35000.0, 100.0}, {200.0, 0.0, 0.0}, {}};
     if (t >= 60.0) {
       const Eigen::Vector3d at = b.pos_enu;
       b.vel_enu = -200.0 * Eigen::Vector3d(at.x(), at.y(), 0.0).normalized();

@@ -154,6 +154,7 @@ Flight mor_missile(std::uint32_t number = 2, Identity id = Identity::hostile) {
 struct Log {
   std::vector<EngagementEvent> events;
   std::vector<Launch> launches;
+  std::vector<engage::Threat> threats;  // every planning cycle's
 
   [[nodiscard]] std::vector<EngagementEvent> of(EventKind kind, std::uint32_t track = 0) const {
     std::vector<EngagementEvent> out;
@@ -182,6 +183,7 @@ void run(CommandPost& post, Log& log, int from_s, int to_s, const PictureAt& pic
     StepResult r = post.step(at(s), pic);
     for (EngagementEvent& e : r.events) log.events.push_back(std::move(e));
     for (Launch& l : r.launches) log.launches.push_back(l);
+    for (engage::Threat& t : r.threats) log.threats.push_back(t);
   }
 }
 
@@ -295,8 +297,10 @@ TEST(CommandPost, EventsCarryTheirTracksLabelWithOrders) {
   };
   Log log;
   run(post, log, 0, 30, labelled);
-  ASSERT_FALSE(log.events.empty());
   ASSERT_EQ(log.launches.size(), 1U);
+  // The track then leaves the picture: its assessment still tells of it, labelled as it was.
+  run(post, log, 31, 400, [](SimTime) { return std::vector<PictureTrack>{}; });
+  ASSERT_EQ(log.count(EventKind::assessment), 1U);
   for (const EngagementEvent& e : log.events) {
     EXPECT_EQ(e.label.level, security::Level::secret);
     EXPECT_EQ(e.label.categories, security::category_bit(security::Category::air_picture) |
@@ -305,6 +309,31 @@ TEST(CommandPost, EventsCarryTheirTracksLabelWithOrders) {
     EXPECT_EQ(s.p.parties.name(e.label.originator), e.actor_party.empty() ? e.unit_party : e.actor_party);
   }
   EXPECT_EQ(log.launches[0].label, log.of(EventKind::launch)[0].label);
+  // Its threat assessments tell of the track, not of its sensors.
+  ASSERT_FALSE(log.threats.empty());
+  for (const engage::Threat& t : log.threats) EXPECT_EQ(t.label, engage::threat_label(tl));
+  // The units' status: FIRE-UNIT-STATUS, SECRET, shared by both parties, each its own party's.
+  for (const UnitStatus& u : post.units()) {
+    EXPECT_EQ(u.label.level, security::Level::secret) << u.id;
+    EXPECT_EQ(u.label.categories, security::category_bit(security::Category::fire_unit_status)) << u.id;
+    EXPECT_EQ(u.label.rel, 0b11u) << u.id;
+    EXPECT_EQ(s.p.parties.name(u.label.originator), u.party) << u.id;
+  }
+  EXPECT_FALSE(security::is_labelled(unit_status_label(s.p.parties, "XYZ")));
+}
+
+// What is derived from an unlabelled track stays unlabelled (refused at every gate): it never
+// becomes a valid UNCLASSIFIED label by gaining ORDERS or INTELLIGENCE.
+TEST(CommandPost, AnUnlabelledTracksEventsAndThreatsStayUnlabelled) {
+  Inputs s;
+  s.p.parties = security::PartyTable::make({"KAL", "MOR"}).value();
+  MAKE_POST(s, post);
+  Log log;
+  run(post, log, 0, 30, flights(s.region, {kal_missile()}));
+  ASSERT_FALSE(log.events.empty());
+  ASSERT_FALSE(log.threats.empty());
+  for (const EngagementEvent& e : log.events) EXPECT_FALSE(security::is_labelled(e.label)) << to_string(e.kind);
+  for (const engage::Threat& t : log.threats) EXPECT_FALSE(security::is_labelled(t.label));
 }
 
 // Kill assessment: a track that coasts after the intercept is assessed destroyed, and the

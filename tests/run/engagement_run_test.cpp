@@ -61,9 +61,9 @@ std::string read_file(const fs::path& p) {
   return ss.str();
 }
 
-std::vector<std::vector<std::string>> read_csv(const fs::path& p) {
+std::vector<std::vector<std::string>> read_csv_text(const std::string& text) {
   std::vector<std::vector<std::string>> rows;
-  std::istringstream in(read_file(p));
+  std::istringstream in(text);
   std::string line;
   while (std::getline(in, line)) {
     std::vector<std::string> fields;
@@ -76,8 +76,10 @@ std::vector<std::vector<std::string>> read_csv(const fs::path& p) {
   return rows;
 }
 
-const char* kFiles[] = {"sensors.csv",     "truth.csv",  "detections.csv",   "detections_truth.csv",
-                        "tracks.csv",      "alerts.csv", "engagements.csv", "summary.json"};
+std::vector<std::vector<std::string>> read_csv(const fs::path& p) { return read_csv_text(read_file(p)); }
+
+const char* kFiles[] = {"sensors.csv", "truth.csv",       "detections.csv", "detections_truth.csv", "tracks.csv",
+                        "alerts.csv",  "engagements.csv", "threats.csv",    "units.csv",            "summary.json"};
 
 // The default scenario, closed loop: the chain defends (kills by truth), never engages a civil
 // or friendly aircraft, and its record holds together: every launch follows an approval of the
@@ -189,19 +191,35 @@ TEST(EngagementRun, EveryRowLeavesThroughTheReleaseGate) {
   auto r = run_engagements(input_of(s), o, dir);
   ASSERT_TRUE(r.has_value()) << r.error().to_string();
   const std::string tracks = read_file(dir / "tracks.csv");
-  const auto track_rows = static_cast<std::uint64_t>(std::count(tracks.begin(), tracks.end(), '\n') - 1);
-  const auto event_rows = static_cast<std::uint64_t>(read_csv(dir / "engagements.csv").size() - 1);
-  ASSERT_EQ(r->releases.size(), 2u);
-  for (const auto& x : r->releases) EXPECT_EQ(x.allowed + x.refused, track_rows + event_rows) << x.receiver;
+  auto rows_of = [](const std::string& text) {
+    return static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n') - 1);  // less the header
+  };
+  const std::uint64_t track_rows = rows_of(tracks);
+  const std::uint64_t event_rows = rows_of(read_file(dir / "engagements.csv"));
+  const std::uint64_t threat_rows = rows_of(read_file(dir / "threats.csv"));
+  const std::uint64_t alert_rows = rows_of(read_file(dir / "alerts.csv"));
+  const std::uint64_t unit_rows = rows_of(read_file(dir / "units.csv"));
+  EXPECT_GT(threat_rows, 0u);
+  EXPECT_GT(alert_rows, 0u);
+  EXPECT_GT(unit_rows, 3u);  // every unit at the start, and again as it fires
+  // Each party's node, then the log's reader (the lead party's staff by default).
+  ASSERT_EQ(r->releases.size(), 3u);
+  for (int k = 0; k < 2; ++k) {
+    const auto& x = r->releases[k];
+    EXPECT_EQ(x.allowed + x.refused, track_rows + event_rows + threat_rows + alert_rows + unit_rows) << x.receiver;
+  }
+  EXPECT_EQ(r->releases[2].receiver, "log read by KAL");
+  EXPECT_EQ(r->releases[2].allowed + r->releases[2].refused, alert_rows);  // every alert asked the log's gate
+  EXPECT_EQ(r->releases[2].refused, 0u);
   auto open = [&](const fs::path& p, const security::SymmetricKey& k) {
     auto o2 = security::read_sealed(p, k);
     EXPECT_TRUE(o2.has_value()) << (o2 ? "" : o2.error().to_string());
     return o2 ? std::string(o2->plaintext.begin(), o2->plaintext.end()) : std::string();
   };
-  EXPECT_TRUE(open(dir / "release/KAL/tracks.csv.sealed", kal_key) == tracks);  // (not printed: megabytes)
-  // Every event carries its own label: its track's (without SENSORS) with ORDERS.
+  // The lead party may have everything: its files are the run's.
   for (const auto& x : r->releases) EXPECT_EQ(x.refused == 0, x.party == "KAL") << x.receiver;
-  EXPECT_TRUE(open(dir / "release/KAL/engagements.csv.sealed", kal_key) == read_file(dir / "engagements.csv"));
+  for (const char* f : {"tracks.csv", "engagements.csv", "threats.csv", "alerts.csv", "units.csv"})
+    EXPECT_TRUE(open(dir / "release/KAL" / (std::string(f) + ".sealed"), kal_key) == read_file(dir / f)) << f;  // (not printed: megabytes)
   const std::string mor = open(dir / "release/MOR/tracks.csv.sealed", mor_key);
   std::set<std::string> picture_rows;
   {
@@ -219,11 +237,25 @@ TEST(EngagementRun, EveryRowLeavesThroughTheReleaseGate) {
   }
   EXPECT_GT(mor_rows, 0u);
   EXPECT_LT(mor_rows, track_rows);  // KAL-R3's tracks stay KAL's
-  // Only track rows carry SENSORS; MOR's events are those about tracks it may have, unchanged.
+  // MOR has no need-to-know for SENSORS: no alert of its names a sensor, none is about a radar
+  // alone, and only spoofing alerts (which tell of a receiver) were stripped besides track rows.
+  const auto mor_alerts = read_csv_text(open(dir / "release/MOR/alerts.csv.sealed", mor_key));
+  std::uint64_t mor_spoofing = 0;
+  for (std::size_t i = 1; i < mor_alerts.size(); ++i) {
+    EXPECT_EQ(mor_alerts[i].at(3), "") << i;
+    EXPECT_NE(mor_alerts[i].at(1), "radar_bias") << i;
+    mor_spoofing += mor_alerts[i].at(1) == "adsb_spoofing";
+  }
+  // MOR's events, threats and unit status are those it may have, unchanged (none carries SENSORS).
   const std::string mor_events = open(dir / "release/MOR/engagements.csv.sealed", mor_key);
-  const auto mor_event_rows = static_cast<std::uint64_t>(std::count(mor_events.begin(), mor_events.end(), '\n') - 1);
-  EXPECT_EQ(r->releases[1].allowed - r->releases[1].stripped, mor_event_rows);
-  EXPECT_LE(mor_event_rows, event_rows);
+  const std::string mor_threats = open(dir / "release/MOR/threats.csv.sealed", mor_key);
+  const std::string mor_units = open(dir / "release/MOR/units.csv.sealed", mor_key);
+  EXPECT_TRUE(mor_units == read_file(dir / "units.csv"));  // both parties' units' status is shared
+  EXPECT_EQ(r->releases[1].stripped, mor_rows + mor_spoofing);
+  EXPECT_EQ(r->releases[1].allowed - r->releases[1].stripped,
+            rows_of(mor_events) + rows_of(mor_threats) + rows_of(mor_units) + (mor_alerts.size() - 1 - mor_spoofing));
+  EXPECT_LE(rows_of(mor_events), event_rows);
+  EXPECT_LT(rows_of(mor_threats), threat_rows);  // threats to KAL-R3's tracks stay KAL's
   // The audit log: one record per distinct decision, the sealed files among the outputs.
   const std::string audit = read_file(dir / "audit.log");
   const auto contents = security::parse_audit(audit).value();
@@ -236,6 +268,14 @@ TEST(EngagementRun, EveryRowLeavesThroughTheReleaseGate) {
   for (const auto& x : r->releases) decisions += x.decisions;
   EXPECT_EQ(release_records, decisions);
   EXPECT_TRUE(sealed_recorded);
+}
+
+TEST(EngagementRun, ALogReaderOutsideTheScenarioIsRefused) {
+  RunOptions o = seeded(1);
+  o.log_reader = "ZZ";
+  auto r = run_engagements(input_of(default_scenario()), o, fresh_dir("run-log-reader"));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().message, "log reader 'ZZ' is not a party of the scenario");
 }
 
 // With no rounds to fire the world is never touched: the run's FORMATS files are those of a

@@ -7,6 +7,7 @@
 
 #include "jrads/core/rng.hpp"
 #include "jrads/picture/track_csv.hpp"
+#include "jrads/run/run_output.hpp"
 #include "jrads/security/sealed_file.hpp"
 
 namespace jrads::run {
@@ -77,7 +78,7 @@ TEST(ReleaseExport, EachPartyGetsExactlyWhatItMayHave) {
   const std::map<std::string, security::SymmetricKey> keys{{"KAL", key_of(1)}, {"MOR", key_of(2)}};
   auto files = ex.write(dir, keys);
   ASSERT_TRUE(files.has_value()) << files.error().to_string();
-  EXPECT_EQ(files->size(), 6u);
+  EXPECT_EQ(files->size(), 12u);  // six files per party
   const std::string kal = open_text(dir / "release/KAL/tracks.csv.sealed", key_of(1));
   const std::string mor = open_text(dir / "release/MOR/tracks.csv.sealed", key_of(2));
   std::string want_kal = picture::kTracksHeader, want_mor = picture::kTracksHeader;
@@ -112,6 +113,76 @@ TEST(ReleaseExport, EachPartyGetsExactlyWhatItMayHave) {
   EXPECT_TRUE(security::releasable_to(opened.label, "MOR"));
 }
 
+// Alerts, threats and the units' status take the same door. An alert that tells of a sensor is
+// sanitised for MOR (its sensor column emptied) or, when it tells of nothing but the sensor,
+// refused; everything else reaches each party unchanged, as its label allows.
+TEST(ReleaseExport, AlertsThreatsAndUnitStatusAreReleasedByTheirLabels) {
+  const auto parties = security::PartyTable::make({"KAL", "MOR"}).value();
+  const auto picture = category_bit(Category::air_picture), sensors = category_bit(Category::sensors);
+  std::vector<picture::SensorSite> sites(2);
+  sites[0] = {"KAL-R1", "KAL", picture::SensorKind::radar, {}, {security::Level::secret, false, 0, picture | sensors, 0b10}};
+  sites[1] = {"KAL-A1", "KAL", picture::SensorKind::adsb, {}, {security::Level::secret, false, 0, picture | sensors, 0b10}};
+  ReleaseExport ex(parties, "KAL", true, sites);
+  const security::ItemLabel shared{security::Level::secret, false, 0, picture, 0b10};
+  const security::ItemLabel kal_only{security::Level::secret, false, 0, picture, 0};
+  std::vector<picture::Alert> alerts(4);
+  alerts[0] = {SimTime::from_s(1), picture::AlertKind::identity_conflict, 7, 0, "conflict on 7", shared};
+  alerts[1] = {SimTime::from_s(2), picture::AlertKind::adsb_spoofing, 8, 1, "spoofing near 8",
+               security::combine(shared, sites[1].label, 0)};
+  alerts[2] = {SimTime::from_s(3), picture::AlertKind::radar_bias, 0, 0, "KAL-R1 off",
+               {security::Level::secret, false, 0, sensors, 0b10}};
+  alerts[3] = {SimTime::from_s(4), picture::AlertKind::identity_conflict, 9, 0, "conflict on 9", kal_only};
+  ex.alerts(alerts);
+  std::vector<ThreatRow> threats(2);
+  threats[0] = {SimTime::from_s(5), {}};
+  threats[0].threat.track = 7;
+  threats[0].threat.rank = 1;
+  threats[0].threat.asset = "BASE";
+  threats[0].threat.label = engage::threat_label(shared);
+  threats[1] = threats[0];
+  threats[1].threat.track = 9;
+  threats[1].threat.rank = 2;
+  threats[1].threat.label = engage::threat_label(kal_only);
+  ex.threats(threats);
+  std::vector<UnitRow> units(2);
+  units[0] = {SimTime::from_s(0), {"FU-K", "KAL", 4, 0, node::unit_status_label(parties, "KAL")}};
+  units[1] = {SimTime::from_s(0), {"FU-M", "MOR", 2, 1, node::unit_status_label(parties, "MOR")}};
+  ex.units(units);
+  const fs::path dir = fresh_dir("release-export-others");
+  ASSERT_TRUE(ex.write(dir, {{"KAL", key_of(1)}, {"MOR", key_of(2)}}).has_value());
+
+  std::string all_alerts = picture::kAlertsHeader, mor_alerts = picture::kAlertsHeader;
+  for (const auto& a : alerts) picture::append_alert_row(all_alerts, a, sites, true);
+  picture::append_alert_row(mor_alerts, alerts[0], sites, true);
+  picture::append_alert_row(mor_alerts, alerts[1], sites, false);  // no receiver named
+  EXPECT_EQ(open_text(dir / "release/KAL/alerts.csv.sealed", key_of(1)), all_alerts);
+  EXPECT_EQ(open_text(dir / "release/MOR/alerts.csv.sealed", key_of(2)), mor_alerts);
+  EXPECT_NE(all_alerts.find(",KAL-A1,"), std::string::npos);
+  EXPECT_EQ(mor_alerts.find("KAL-A1"), std::string::npos);
+
+  std::string all_threats = kThreatsHeader, mor_threats = kThreatsHeader;
+  for (const auto& t : threats) append_threat_row(all_threats, t);
+  append_threat_row(mor_threats, threats[0]);
+  EXPECT_EQ(open_text(dir / "release/KAL/threats.csv.sealed", key_of(1)), all_threats);
+  EXPECT_EQ(open_text(dir / "release/MOR/threats.csv.sealed", key_of(2)), mor_threats);
+
+  std::string all_units = kUnitsHeader;
+  for (const auto& u : units) append_unit_row(all_units, u);
+  EXPECT_EQ(open_text(dir / "release/KAL/units.csv.sealed", key_of(1)), all_units);
+  EXPECT_EQ(open_text(dir / "release/MOR/units.csv.sealed", key_of(2)), all_units);
+  // Each file's label is what it holds: MOR's alerts lost SENSORS with the sensor column.
+  const auto mor_file = security::read_sealed(dir / "release/MOR/alerts.csv.sealed", key_of(2)).value();
+  EXPECT_TRUE(security::releasable_to(mor_file.label, "MOR"));
+  EXPECT_EQ(mor_file.label.categories, picture);
+  const auto kal_threats = security::read_sealed(dir / "release/KAL/threats.csv.sealed", key_of(1)).value();
+  EXPECT_EQ(kal_threats.label.categories, picture | category_bit(Category::intelligence));
+  const auto t = ex.tallies();
+  EXPECT_EQ(t[0].counts.allowed, 8u);
+  EXPECT_EQ(t[1].counts.allowed, 5u);
+  EXPECT_EQ(t[1].counts.stripped, 1u);
+  EXPECT_EQ(t[1].counts.refused, 3u);
+}
+
 TEST(ReleaseExport, NothingGoesToTheFormerPartnerAndAMissingKeyIsAnError) {
   const auto parties = security::PartyTable::make({"KAL", "MOR"}).value();
   const security::CategorySet cats = category_bit(Category::air_picture) | category_bit(Category::sensors);
@@ -130,6 +201,12 @@ TEST(ReleaseExport, NothingGoesToTheFormerPartnerAndAMissingKeyIsAnError) {
   EXPECT_EQ(t[0].counts.allowed, 2u);
   EXPECT_EQ(t[1].counts.allowed, 0u);
   EXPECT_EQ(t[1].counts.refused, 2u);
+  // ... except what is its own: its units' status.
+  std::vector<UnitRow> units{{SimTime{}, {"FU-K", "KAL", 4, 0, node::unit_status_label(parties, "KAL")}},
+                             {SimTime{}, {"FU-M", "MOR", 2, 0, node::unit_status_label(parties, "MOR")}}};
+  ended.units(units);
+  EXPECT_EQ(ended.tallies()[1].counts.allowed, 1u);
+  EXPECT_EQ(ended.tallies()[1].counts.refused, 3u);
   const fs::path dir = fresh_dir("release-export-ended");
   auto missing = ended.write(dir, {{"KAL", key_of(1)}});
   ASSERT_FALSE(missing.has_value());

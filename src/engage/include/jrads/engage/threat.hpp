@@ -21,6 +21,7 @@
 
 #include "jrads/core/sim_time.hpp"
 #include "jrads/picture/identity.hpp"
+#include "jrads/security/item_label.hpp"
 
 namespace jrads::engage {
 
@@ -37,6 +38,7 @@ struct TrackState {
   picture::Identity identity = picture::Identity::pending;
   Eigen::Vector3d pos_enu = Eigen::Vector3d::Zero();  // region ENU (m)
   Eigen::Vector3d vel_enu = Eigen::Vector3d::Zero();  // region ENU (m/s)
+  security::ItemLabel label;                          // the track's
 };
 
 struct ThreatParams {
@@ -71,7 +73,13 @@ struct Threat {
   double time_to_go_s = std::numeric_limits<double>::infinity();  // until within the asset's radius
   SimTime over_asset;                // now + time_to_go (when finite)
   ThreatFactors factors;
+  security::ItemLabel label;         // threat_label() of the track's
 };
+
+// An assessment of a track tells what the track is and what it threatens, not which sensors
+// saw it: the track's label without SENSORS, with INTELLIGENCE (same level, releasability
+// and originator); an unlabelled track's stays unlabelled.
+[[nodiscard]] security::ItemLabel threat_label(const security::ItemLabel& track) noexcept;
 
 // Closest approach of a straight-line track to a point: time (>= 0) and horizontal distance.
 struct ClosestApproach {

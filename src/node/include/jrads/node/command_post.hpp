@@ -148,13 +148,20 @@ struct Launch {
 struct StepResult {
   std::vector<EngagementEvent> events;  // in time order
   std::vector<Launch> launches;
+  std::vector<engage::Threat> threats;  // a planning cycle's evaluation, ranked (empty when none was due)
 };
 
 struct UnitStatus {
   std::string id;
+  std::string party;
   int rounds_left = 0;
   int channels_busy = 0;
+  // FIRE-UNIT-STATUS, SECRET, releasable to every party of the run (the partners share their
+  // units' status to coordinate), originated by the unit's party; unlabelled when that party
+  // is not in the table.
+  security::ItemLabel label;
 };
+[[nodiscard]] security::ItemLabel unit_status_label(const security::PartyTable& parties, const std::string& party);
 
 class CommandPost {
  public:

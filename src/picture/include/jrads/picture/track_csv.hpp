@@ -30,7 +30,11 @@ class TrackCsvWriter {
   OutputFile file_;
 };
 
-// Writes every alert; `sensors` names the sensor column.
+inline constexpr const char* kAlertsHeader = "time_s,kind,track_id,sensor_id,text\n";
+// One alerts.csv row; `sensors` names the sensor column, left empty unless `with_sensor` (a
+// release that stripped SENSORS).
+void append_alert_row(std::string& s, const Alert& a, std::span<const SensorSite> sensors, bool with_sensor);
+// Writes every alert (header and rows as above).
 [[nodiscard]] Result<void> write_alerts_csv(const std::filesystem::path& path, std::span<const Alert> alerts,
                                             std::span<const SensorSite> sensors);
 

@@ -134,6 +134,10 @@ struct Alert {
   std::uint32_t track_number = 0;  // 0 when about a sensor
   std::uint32_t sensor = 0;        // the sensor concerned, where there is one
   std::string text;                // readable, for the operator
+  // What it tells of: the track's label without SENSORS (spoofing: with the ADS-B receiver's
+  // label), or the radar's, SENSORS only (misregistration). The tracker logs no alert itself: a log is an egress, and the
+  // caller logs what its reader may have (run::LogEgress).
+  security::ItemLabel label;
 };
 
 struct TrackerStats {

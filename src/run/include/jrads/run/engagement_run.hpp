@@ -103,6 +103,9 @@ struct RunOptions {
   // With a data key for every party: the run also writes release/<PARTY>/, what each party's
   // node may have of the tracks and engagements, sealed (release_export.hpp, docs/RUN.md).
   std::optional<std::map<std::string, security::SymmetricKey>> release_keys;
+  // The party whose staff reads the run's log (the logger "jrads.run"); empty: the lead party.
+  // Only what it may have is logged (log_egress.hpp).
+  std::string log_reader;
 };
 
 // What happened, by truth and by the record (summary.json, docs/RUN.md).
@@ -130,8 +133,8 @@ struct RunResult {
   double detect_to_engage_mean_s = 0.0, detect_to_engage_max_s = 0.0;
   std::vector<node::UnitStatus> units;  // rounds left at the end
   std::uint64_t audit_records = 0, audit_checkpoints = 0;  // audit.log, when written
-  // The releases, when written: per party's node, the items allowed, refused, stripped, and the
-  // distinct decisions (each in the audit log).
+  // The releases: per party's node (when release keys are given) and the log's reader, the
+  // items allowed, refused, stripped, and the distinct decisions (each in the audit log).
   struct Release {
     std::string receiver, party;
     std::uint64_t decisions = 0, allowed = 0, refused = 0, stripped = 0;
@@ -140,8 +143,9 @@ struct RunResult {
 };
 
 // Runs the scenario and writes into `out_dir`: sensors.csv, truth.csv, detections.csv,
-// detections_truth.csv (shared/FORMATS.md), tracks.csv, alerts.csv, engagements.csv and
-// summary.json (docs/RUN.md), and audit.log when options.audit is set. Each file appears under
+// detections_truth.csv (shared/FORMATS.md), tracks.csv, alerts.csv, engagements.csv,
+// threats.csv, units.csv and summary.json (docs/RUN.md), release/<PARTY>/ when
+// options.release_keys is set, and audit.log when options.audit is set. Each file appears under
 // its final name only when complete.
 [[nodiscard]] Result<RunResult> run_engagements(RunInput input, const RunOptions& options,
                                                 const std::filesystem::path& out_dir);

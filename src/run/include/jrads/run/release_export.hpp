@@ -1,12 +1,14 @@
 #pragma once
-// The run's exports to each party (docs/RUN.md "Releases"): every track row and every
-// engagement event goes through one security::ReleaseGate for each party's national node, and
-// what it releases is written into that party's files, sealed under the party's data key. This
-// is the run's egress: nothing reaches release/<PARTY>/ but through the gate's Released<T>.
+// The run's exports to each party (docs/RUN.md "Releases"): every track row, engagement
+// event, threat, alert and fire-unit status goes through one security::ReleaseGate for each
+// party's national node, and what it releases is written into that party's files, sealed under
+// the party's data key. This is the run's egress: nothing reaches release/<PARTY>/ but through
+// the gate's Released<T>.
 //
 // The receivers: each party's national node, cleared SECRET on the agreement's common scale,
 // with need-to-know for every category, except that another party than the lead has none for
 // SENSORS (which sensor saw a track): that part is stripped, the rest released.
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -53,8 +55,14 @@ class ReleaseExport {
   void tracks(std::span<const picture::TrackRow> rows, const SourceSets& sources);
   // Each engagement event (label: event_label), to each party's node: its engagements.csv.
   void events(std::span<const EventRow> rows);
+  // Each threat (engage::threat_label), to threats.csv.
+  void threats(std::span<const ThreatRow> rows);
+  // Each alert, to alerts.csv; its sensor column is left empty where SENSORS was stripped.
+  void alerts(std::span<const picture::Alert> alerts);
+  // Each fire unit's status (node::unit_status_label), to units.csv.
+  void units(std::span<const UnitRow> rows);
 
-  // Seals release/<PARTY>/{tracks,sources,engagements}.csv.sealed under each party's data key
+  // Seals release/<PARTY>/{tracks,sources,engagements,threats,alerts,units}.csv.sealed under each party's data key
   // (every party needs one) and returns the files written. The file's label combines the
   // labels of what it holds (as released), so it is releasable to its party.
   [[nodiscard]] Result<std::vector<std::filesystem::path>> write(
@@ -64,11 +72,20 @@ class ReleaseExport {
   [[nodiscard]] std::vector<ReleaseTally> tallies() const;
 
  private:
-  struct PartyFiles {
-    std::string tracks, sources, engagements;
-    security::ItemLabel tracks_label, sources_label, engagements_label;
-    bool any_tracks = false, any_sources = false, any_engagements = false;
+  enum Part : std::uint8_t { tracks_csv, sources_csv, engagements_csv, threats_csv, alerts_csv, units_csv, kParts };
+  struct File {
+    std::string text;
+    security::ItemLabel label;  // combined over what it holds, as released
+    bool any = false;
   };
+  using PartyFiles = std::array<File, kParts>;
+  // Asks the gate for `item` to every party; appends what is released to its `part` with
+  // append(party, text, released). The file's label takes the item's, less what was stripped
+  // and `not_written` (what the part never holds).
+  template <class T, class Append>
+  void release_each(const T& item, const security::ItemLabel& label, SimTime time, Part part,
+                    security::CategorySet not_written, Append append);
+  void absorb(File& f, security::ItemLabel item, security::CategorySet not_held) const;
   security::PartyTable parties_;
   std::string lead_;
   bool in_force_;

@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 
+#include "jrads/core/csv_format.hpp"
 #include "jrads/core/result.hpp"
 #include "jrads/core/sim_time.hpp"
 #include "jrads/node/command_post.hpp"
@@ -39,6 +40,36 @@ struct EventRow {
 // Appends the CSV line of one row (with its newline).
 void append_event_row(std::string& out, const EventRow& row);
 [[nodiscard]] Result<void> write_engagements_csv(const std::filesystem::path& path, std::span<const EventRow> rows);
+
+// threats.csv: each planning cycle's ranked threats (docs/RUN.md).
+inline constexpr const char* kThreatsHeader = "time_s,track_id,rank,asset,value,cpa_m,time_to_go_s\n";
+struct ThreatRow {
+  SimTime time;
+  engage::Threat threat;
+};
+void append_threat_row(std::string& out, const ThreatRow& row);
+
+// units.csv: a fire unit's status each time it changes, and at the start (docs/RUN.md).
+inline constexpr const char* kUnitsHeader = "time_s,unit_id,party,rounds_left,channels_busy\n";
+struct UnitRow {
+  SimTime time;
+  node::UnitStatus status;
+};
+void append_unit_row(std::string& out, const UnitRow& row);
+
+// A file of `header` and the rows, each appended by `append`.
+template <class Row, class Append>
+[[nodiscard]] Result<void> write_rows_csv(const std::filesystem::path& path, const char* header, std::span<const Row> rows,
+                                          Append append) {
+  auto f = OutputFile::open(path);
+  if (!f) return fail(f.error());
+  f->buffer() += header;
+  for (const Row& r : rows) {
+    append(f->buffer(), r);
+    f->flush_if_full();
+  }
+  return f->commit();
+}
 
 // summary.json: the result's counts, with the seed. Keys sorted, numbers as JSON numbers.
 [[nodiscard]] std::string summary_json(const RunResult& r, std::uint64_t seed);

@@ -49,6 +49,10 @@ struct ItemLabel {
   friend bool operator==(const ItemLabel&, const ItemLabel&) = default;
 };
 
+// An item nobody labelled has no category; every gate refuses it, and what is derived from it
+// must stay unlabelled (adding a category would make it a valid UNCLASSIFIED label).
+[[nodiscard]] constexpr bool is_labelled(const ItemLabel& l) noexcept { return l.categories != 0; }
+
 // The parties that may have the item (the originator counted); PartyTable::all() for the alliance.
 [[nodiscard]] inline std::uint32_t holders(const ItemLabel& l, std::uint32_t all) noexcept {
   return l.rel_alliance ? all : (l.rel | (std::uint32_t{1} << l.originator));
@@ -62,6 +66,13 @@ struct ItemLabel {
 // Adds need-to-know categories (a proposal about a track is ORDERS as well as AIR-PICTURE).
 [[nodiscard]] inline ItemLabel with_categories(ItemLabel l, CategorySet extra) noexcept {
   l.categories |= extra;
+  return l;
+}
+
+// Removes need-to-know categories (what an item derived from another does not tell); an
+// unlabelled item, or one that would be left with none, is returned unchanged.
+[[nodiscard]] inline ItemLabel without_categories(ItemLabel l, CategorySet removed) noexcept {
+  if ((l.categories & ~removed) != 0) l.categories &= ~removed;
   return l;
 }
 
