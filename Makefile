@@ -32,7 +32,7 @@ test: deps
 	$(MAKE) fuzz
 
 fuzz: deps
-	CXX=clang++-14 cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CHECK_FLAGS) -DJRADS_FUZZ=ON
+	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CHECK_FLAGS) -DJRADS_FUZZ=ON
 	cmake --build $(FUZZ_DIR) -j $(JOBS)
 	scripts/run-fuzzers.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
 

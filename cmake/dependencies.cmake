@@ -27,3 +27,6 @@ endif()
 # libsodium (libsodium-dev) ships a pkg-config file only: all of security's cryptography.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
+
+# Cyclone DDS (cyclonedds-dev; idlc from cyclonedds-tools): the federation's bus.
+find_package(CycloneDDS REQUIRED)

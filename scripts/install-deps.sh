@@ -9,6 +9,8 @@ packages=(
   # libraries
   libgeographiclib-dev libeigen3-dev libgdal-dev libyaml-cpp-dev nlohmann-json3-dev
   libcli11-dev libspdlog-dev libfmt-dev libsodium-dev
+  # federation (idlc compiles the topics at build time)
+  cyclonedds-dev cyclonedds-tools
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
 )

@@ -1,0 +1,94 @@
+// libFuzzer target: the federation's sample decoder (federation/sample.hpp) on arbitrary
+// bytes. The first byte picks the mode:
+//   even: the bytes are a received envelope (its fields cut from the input) opened by MOR-C2;
+//         without the pair key nothing can open, and nothing may crash;
+//   odd:  the bytes give a header, a label text and a payload that KAL-C2 seals; what seals
+//         must open again to the same header, label and payload.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "jrads/core/log.hpp"
+#include "jrads/federation/sample.hpp"
+
+namespace {
+
+using namespace jrads;
+using namespace jrads::federation;
+
+constexpr std::int64_t kNow = 1'780'000'000;
+
+struct Fixture {
+  security::NodeKeys kal, mor;
+  security::SymmetricKey key;
+  security::Keyring ring;
+  static security::NodeKeys keys(const char* node, const char* party, std::uint8_t tag) {
+    security::KeySeed s{};
+    s.fill(tag);
+    return security::generate_node_keys(node, party, 1, kNow - 86400, 365 * 86400, s).value();
+  }
+  Fixture() : kal(keys("KAL-C2", "KAL", 1)), mor(keys("MOR-C2", "MOR", 2)) {
+    key = kal.agreement.shared_key(mor.record.agree_public).value();
+    JRADS_ASSERT(ring.add(kal.record).has_value() && ring.add(mor.record).has_value());
+  }
+};
+
+// Reads fields off the front of the input; short input gives empty or zero fields.
+struct Cursor {
+  const std::uint8_t* p;
+  std::size_t n;
+  std::string text(std::size_t max) {
+    std::size_t len = n > 0 ? *p % (max + 1) : 0;
+    if (n > 0) ++p, --n;
+    len = std::min(len, n);
+    std::string s(reinterpret_cast<const char*>(p), len);
+    p += len, n -= len;
+    return s;
+  }
+  std::uint64_t u64() {
+    std::uint64_t v = 0;
+    for (int i = 0; i < 8 && n > 0; ++i, ++p, --n) v = (v << 8) | *p;
+    return v;
+  }
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const bool silenced = [] {
+    silence_logs();
+    return true;
+  }();
+  (void)silenced;
+  static const Fixture f;
+  if (size < 1 || size > 8192) return 0;
+  Cursor c{data + 1, size - 1};
+  SampleHeader h;
+  h.topic = "jrads/tracks";
+  h.sender = c.text(40);
+  h.receiver = c.text(40);
+  h.stream = static_cast<std::uint32_t>(c.u64());
+  h.seq = c.u64();
+  h.time = SimTime::from_ns(static_cast<std::int64_t>(c.u64()));
+  const std::string label = c.text(200);
+  if (data[0] % 2 == 0) {
+    WireSample w;
+    w.header = h;
+    w.label = label;
+    for (auto& b : w.nonce) b = static_cast<std::uint8_t>(c.u64());
+    w.sealed.assign(c.p, c.p + c.n);
+    const auto o = open_sample(w, "jrads/tracks", "MOR-C2", f.key, f.ring, kNow);
+    JRADS_ASSERT(!o.has_value() && !o.error().message.empty());  // forging the AEAD tag is out of reach
+    return 0;
+  }
+  // Seal what is valid, as KAL-C2 to MOR-C2, then open it.
+  const auto parsed = security::parse_label(label);
+  if (!parsed || h.seq == 0 || h.time.ns() < 0) return 0;
+  h.sender = "KAL-C2";
+  h.receiver = "MOR-C2";
+  const security::Bytes payload(c.p, c.p + c.n);
+  const WireSample w = seal_sample(h, *parsed, payload, f.kal, f.key);
+  const auto o = open_sample(w, "jrads/tracks", "MOR-C2", f.key, f.ring, kNow);
+  JRADS_ASSERT(o.has_value() && o->header == h && o->label == *parsed && o->payload == payload);
+  return 0;
+}
