@@ -10,11 +10,11 @@
 #include <variant>
 
 #include "jrads/core/csv_format.hpp"
+#include "jrads/core/log.hpp"
 #include "jrads/core/rng.hpp"
 #include "jrads/engage/kill_probability.hpp"
 #include "jrads/picture/csv_reader.hpp"
 #include "jrads/picture/track_csv.hpp"
-#include "jrads/core/log.hpp"
 #include "jrads/run/log_egress.hpp"
 #include "jrads/run/release_export.hpp"
 #include "jrads/run/run_audit.hpp"

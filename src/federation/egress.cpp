@@ -1,0 +1,38 @@
+#include "jrads/federation/egress.hpp"
+
+namespace jrads::federation {
+namespace {
+
+std::vector<security::ReceiverSpec> specs_of(const std::vector<PeerNode>& peers) {
+  std::vector<security::ReceiverSpec> out;
+  for (const PeerNode& p : peers) out.push_back({p.node + " over the bus", p.receiver, security::ReleasePolicy::refuse});
+  return out;
+}
+
+}  // namespace
+
+Egress::Egress(DdsBus& bus, const security::NodeKeys& keys, security::PartyTable parties, std::vector<PeerNode> peers,
+               bool agreement_in_force, security::ReleaseGate::OnDecision on_decision)
+    : bus_(bus),
+      keys_(keys),
+      peers_(std::move(peers)),
+      gate_(std::move(parties), specs_of(peers_), agreement_in_force, std::move(on_decision)) {}
+
+Result<int> Egress::send(Topic topic, std::uint32_t stream, SimTime time, const security::ItemLabel& label,
+                         security::ByteView payload) {
+  if (payload.size() > kMaxPayload)
+    return fail(Errc::invalid_argument, "payload of " + std::to_string(payload.size()) + " bytes: more than " +
+                                            std::to_string(kMaxPayload));
+  int sent = 0;
+  for (std::size_t k = 0; k < peers_.size(); ++k) {
+    const auto released = gate_.release(payload, label, k, time);
+    if (!released) continue;
+    const security::Label full = security::to_label(label, gate_.parties(), time);
+    SampleHeader h{topic_name(topic), keys_.record.node, peers_[k].node, stream, ++seq_[{k, topic}], time};
+    if (auto ok = bus_.publish(seal_sample(h, full, **released, keys_, peers_[k].key)); !ok) return fail(ok.error());
+    ++sent;
+  }
+  return sent;
+}
+
+}  // namespace jrads::federation

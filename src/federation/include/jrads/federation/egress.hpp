@@ -1,0 +1,55 @@
+#pragma once
+// The bus as an egress (docs/SECURITY.md "The egresses"): an item goes to each peer node only
+// through the release gate, for that peer, and only sealed for it. Nodes publish through this
+// class alone; what reaches DdsBus::publish from it has been released and sealed.
+//
+//   Egress out(bus, keys, parties, peers, in_force, on_decision);
+//   out.send(Topic::tracks, track_number, now, row.label, payload);  // to every peer that may have it
+//
+// The payload is opaque here, so the policy is refuse: a payload the peer has no need to know
+// in part must be sanitised by its codec first, and sent with the label of what is left.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "jrads/core/result.hpp"
+#include "jrads/federation/dds_bus.hpp"
+#include "jrads/security/release_gate.hpp"
+
+namespace jrads::federation {
+
+struct PeerNode {
+  std::string node;            // node id
+  security::Receiver receiver;  // its party, clearance, need-to-know
+  security::SymmetricKey key;   // the pair key with this node
+};
+
+class Egress {
+ public:
+  // `bus` and `keys` outlive the egress. on_decision: each distinct release decision (for
+  // the audit log).
+  Egress(DdsBus& bus, const security::NodeKeys& keys, security::PartyTable parties, std::vector<PeerNode> peers,
+         bool agreement_in_force, security::ReleaseGate::OnDecision on_decision);
+  Egress(const Egress&) = delete;
+  Egress& operator=(const Egress&) = delete;
+
+  // Publishes the item on `topic` to each peer that may have it; the number it went to.
+  // Errc::invalid_argument for a payload above kMaxPayload; DDS's error otherwise.
+  [[nodiscard]] Result<int> send(Topic topic, std::uint32_t stream, SimTime time, const security::ItemLabel& label,
+                                 security::ByteView payload);
+  // A new agreement state: later items are decided afresh (nothing more to the former
+  // partner once it has ended).
+  void set_agreement_in_force(bool in_force) { gate_.set_agreement_in_force(in_force); }
+
+  [[nodiscard]] const security::ReleaseCounts& counts(std::size_t peer) const { return gate_.counts(peer); }
+
+ private:
+  DdsBus& bus_;
+  const security::NodeKeys& keys_;
+  std::vector<PeerNode> peers_;
+  security::ReleaseGate gate_;
+  std::map<std::pair<std::size_t, Topic>, std::uint64_t> seq_;  // last seq per (peer, topic)
+};
+
+}  // namespace jrads::federation
