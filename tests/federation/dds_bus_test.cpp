@@ -1,43 +1,21 @@
 #include "jrads/federation/dds_bus.hpp"
 
 #include <spawn.h>
+#include <sys/wait.h>
 
-#include <chrono>
 #include <cstdlib>
 #include <string>
-#include <thread>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
+
+#include "federation/test_nodes.hpp"
 
 extern char** environ;
 
 namespace jrads::federation {
 namespace {
 
-constexpr std::int64_t kNow = 1'780'000'000;
-
-// A domain of this test process alone, so that parallel test processes do not hear each other.
-// (Cyclone's ports are 7400 + 250 x domain + ...: domains above 232 have none.)
-std::uint32_t own_domain() { return 1 + static_cast<std::uint32_t>(getpid()) % 100; }
-
-security::NodeKeys keys_of(const std::string& node, const std::string& party, std::uint8_t seed) {
-  security::KeySeed s{};
-  s.fill(seed);
-  return security::generate_node_keys(node, party, 1, kNow - 86400, 365 * 86400, s).value();
-}
-
-// Polls until `done` or 10 s have passed.
-template <class F>
-bool eventually(F done) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (std::chrono::steady_clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return false;
-}
+using namespace test_nodes;
 
 // Two nodes' participants on the loopback: a sealed sample from KAL-C2 reaches MOR-C2 and
 // opens there with its label and payload; the DDS layer saw only the envelope.

@@ -1,39 +1,19 @@
 #include "jrads/federation/egress.hpp"
 
-#include <chrono>
 #include <set>
-#include <thread>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include "federation/test_nodes.hpp"
 #include "jrads/core/rng.hpp"
 
 namespace jrads::federation {
 namespace {
 
+using namespace test_nodes;
+
 using security::Category;
 using security::category_bit;
-
-constexpr std::int64_t kNow = 1'780'000'000;
-
-std::uint32_t own_domain() { return 1 + static_cast<std::uint32_t>(getpid()) % 100; }
-
-security::NodeKeys keys_of(const std::string& node, const std::string& party, std::uint8_t seed) {
-  security::KeySeed s{};
-  s.fill(seed);
-  return security::generate_node_keys(node, party, 1, kNow - 86400, 365 * 86400, s).value();
-}
-
-template <class F>
-bool eventually(F done) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (std::chrono::steady_clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return done();
-}
 
 // The rule, restated independently of decide_release for this receiver: MOR's node, cleared
 // SECRET, with need-to-know for everything but SENSORS, and the agreement in force or not.

@@ -2,21 +2,17 @@
 
 #include <gtest/gtest.h>
 
+#include "federation/test_nodes.hpp"
 #include "jrads/core/rng.hpp"
 
 namespace jrads::federation {
 namespace {
 
+using namespace test_nodes;
+
 using security::Bytes;
 
-constexpr std::int64_t kNow = 1'780'000'000;  // 2026-05-28
 constexpr std::int64_t kYear = 365 * 86400;
-
-security::NodeKeys keys_of(const std::string& node, const std::string& party, std::uint8_t seed) {
-  security::KeySeed s{};
-  s.fill(seed);
-  return security::generate_node_keys(node, party, 1, kNow - 86400, kYear, s).value();
-}
 
 struct Pair {
   security::NodeKeys kal = keys_of("KAL-C2", "KAL", 1);
