@@ -9,6 +9,7 @@
 #include <string>
 #include <unistd.h>
 
+#include "federation/test_nodes.hpp"  // node keys
 #include "jrads/federation/dds_bus.hpp"
 #include "jrads/federation/sample.hpp"
 
@@ -17,13 +18,7 @@ namespace {
 using namespace jrads;
 using namespace jrads::federation;
 
-constexpr std::int64_t kNow = 1'780'000'000;
-
-security::NodeKeys keys_of(const std::string& node, const std::string& party, std::uint8_t seed) {
-  security::KeySeed s{};
-  s.fill(seed);
-  return security::generate_node_keys(node, party, 1, kNow - 86400, 365 * 86400, s).value();
-}
+using namespace jrads::federation::test_nodes;
 
 struct Fixture {
   security::NodeKeys kal = keys_of("KAL-C2", "KAL", 1), mor = keys_of("MOR-C2", "MOR", 2);

@@ -19,37 +19,30 @@ constexpr const char* kLoopbackConfig =
     "<Peers><Peer address=\"127.0.0.1\"/></Peers></Discovery>"
     "<Tracing><Verbosity>none</Verbosity></Tracing>";
 
+// Each topic's QoS, in Topic order (the reasons: docs/FEDERATION.md).
+struct TopicQos {
+  dds_reliability_kind_t reliability;
+  dds_duration_t max_blocking;
+  dds_history_kind_t history;
+  std::int32_t depth;
+  dds_durability_kind_t durability;
+};
+constexpr TopicQos kQos[kTopics] = {
+    {DDS_RELIABILITY_BEST_EFFORT, 0, DDS_HISTORY_KEEP_LAST, 1, DDS_DURABILITY_VOLATILE},                // tracks
+    {DDS_RELIABILITY_RELIABLE, DDS_MSECS(100), DDS_HISTORY_KEEP_LAST, 1, DDS_DURABILITY_VOLATILE},      // threats
+    {DDS_RELIABILITY_RELIABLE, DDS_SECS(1), DDS_HISTORY_KEEP_ALL, 0, DDS_DURABILITY_TRANSIENT_LOCAL},   // orders
+    {DDS_RELIABILITY_RELIABLE, DDS_MSECS(100), DDS_HISTORY_KEEP_LAST, 1, DDS_DURABILITY_TRANSIENT_LOCAL},  // status
+    {DDS_RELIABILITY_RELIABLE, DDS_MSECS(100), DDS_HISTORY_KEEP_LAST, 16, DDS_DURABILITY_VOLATILE},     // alerts
+    {DDS_RELIABILITY_BEST_EFFORT, 0, DDS_HISTORY_KEEP_LAST, 1, DDS_DURABILITY_VOLATILE},                // heartbeats
+};
+
 dds_qos_t* qos_of(Topic t) {
-  dds_qos_t* q = dds_create_qos();
-  switch (t) {
-    case Topic::tracks:
-    case Topic::heartbeats:
-      dds_qset_reliability(q, DDS_RELIABILITY_BEST_EFFORT, 0);
-      dds_qset_history(q, DDS_HISTORY_KEEP_LAST, 1);
-      dds_qset_durability(q, DDS_DURABILITY_VOLATILE);
-      break;
-    case Topic::threats:
-      dds_qset_reliability(q, DDS_RELIABILITY_RELIABLE, DDS_MSECS(100));
-      dds_qset_history(q, DDS_HISTORY_KEEP_LAST, 1);
-      dds_qset_durability(q, DDS_DURABILITY_VOLATILE);
-      break;
-    case Topic::orders:
-      dds_qset_reliability(q, DDS_RELIABILITY_RELIABLE, DDS_SECS(1));
-      dds_qset_history(q, DDS_HISTORY_KEEP_ALL, 0);
-      dds_qset_durability(q, DDS_DURABILITY_TRANSIENT_LOCAL);
-      break;
-    case Topic::status:
-      dds_qset_reliability(q, DDS_RELIABILITY_RELIABLE, DDS_MSECS(100));
-      dds_qset_history(q, DDS_HISTORY_KEEP_LAST, 1);
-      dds_qset_durability(q, DDS_DURABILITY_TRANSIENT_LOCAL);
-      break;
-    case Topic::alerts:
-      dds_qset_reliability(q, DDS_RELIABILITY_RELIABLE, DDS_MSECS(100));
-      dds_qset_history(q, DDS_HISTORY_KEEP_LAST, 16);
-      dds_qset_durability(q, DDS_DURABILITY_VOLATILE);
-      break;
-  }
-  return q;
+  const TopicQos& q = kQos[static_cast<int>(t)];
+  dds_qos_t* out = dds_create_qos();
+  dds_qset_reliability(out, q.reliability, q.max_blocking);
+  dds_qset_history(out, q.history, q.depth);
+  dds_qset_durability(out, q.durability);
+  return out;
 }
 
 std::string dds_reason(const char* what, dds_return_t rc) {

@@ -1,5 +1,7 @@
 #include "jrads/federation/egress.hpp"
 
+#include <optional>
+
 namespace jrads::federation {
 namespace {
 
@@ -24,12 +26,13 @@ Result<int> Egress::send(Topic topic, std::uint32_t stream, SimTime time, const 
     return fail(Errc::invalid_argument, "payload of " + std::to_string(payload.size()) + " bytes: more than " +
                                             std::to_string(kMaxPayload));
   int sent = 0;
+  std::optional<security::Label> full;  // made once, for the first peer it goes to
   for (std::size_t k = 0; k < peers_.size(); ++k) {
     const auto released = gate_.release(payload, label, k, time);
     if (!released) continue;
-    const security::Label full = security::to_label(label, gate_.parties(), time);
+    if (!full) full = security::to_label(label, gate_.parties(), time);
     SampleHeader h{topic_name(topic), keys_.record.node, peers_[k].node, stream, ++seq_[{k, topic}], time};
-    if (auto ok = bus_.publish(seal_sample(h, full, **released, keys_, peers_[k].key)); !ok) return fail(ok.error());
+    if (auto ok = bus_.publish(seal_sample(h, *full, **released, keys_, peers_[k].key)); !ok) return fail(ok.error());
     ++sent;
   }
   return sent;

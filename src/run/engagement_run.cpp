@@ -346,9 +346,7 @@ class ClosedLoop final : public sim::SimulationSink {
   void note_units(SimTime t) {
     std::vector<node::UnitStatus> now = post_->units();
     for (std::size_t k = 0; k < now.size(); ++k) {
-      const bool same = k < last_units_.size() && now[k].rounds_left == last_units_[k].rounds_left &&
-                        now[k].channels_busy == last_units_[k].channels_busy;
-      if (!same) units_.push_back({t, now[k]});
+      if (k >= last_units_.size() || now[k] != last_units_[k]) units_.push_back({t, now[k]});
     }
     last_units_ = std::move(now);
   }

@@ -17,7 +17,7 @@ LogEgress::LogEgress(security::PartyTable parties, const std::string& reader, bo
                      std::shared_ptr<spdlog::logger> log)
     : gate_(std::move(parties), {log_reader(reader)}, agreement_in_force,
             [this](const security::ReceiverSpec& r, const security::Label& l, const security::ReleaseDecision& d) {
-              decisions_.push_back({r.name, r.receiver.party, l, d.allowed, d.stripped, d.rules, d.reasons});
+              decisions_.push_back(release_record(r, l, d));
             }),
       log_(std::move(log)) {}
 

@@ -38,15 +38,19 @@ constexpr std::array<PartSpec, 6> kPartSpecs{{
 
 }  // namespace
 
-ReleaseExport::ReleaseExport(security::PartyTable parties, std::string lead_party, bool agreement_in_force,
+ReleaseRecord release_record(const security::ReceiverSpec& r, const security::Label& l,
+                             const security::ReleaseDecision& d) {
+  return {r.name, r.receiver.party, l, d.allowed, d.stripped, d.rules, d.reasons};
+}
+
+ReleaseExport::ReleaseExport(security::PartyTable parties, const std::string& lead_party, bool agreement_in_force,
                              std::vector<picture::SensorSite> sites)
     : parties_(parties),
-      lead_(std::move(lead_party)),
-      in_force_(agreement_in_force),
+      lead_(parties_.index(lead_party).value_or(0)),
       sites_(std::move(sites)),
-      gate_(parties, national_nodes(parties, lead_), agreement_in_force,
+      gate_(parties, national_nodes(parties, lead_party), agreement_in_force,
             [this](const security::ReceiverSpec& r, const security::Label& l, const security::ReleaseDecision& d) {
-              decisions_.push_back({r.name, r.receiver.party, l, d.allowed, d.stripped, d.rules, d.reasons});
+              decisions_.push_back(release_record(r, l, d));
             }),
       files_(parties_.size()) {
   static_assert(kPartSpecs.size() == kParts);
@@ -69,7 +73,7 @@ void ReleaseExport::release_each(const T& item, const security::ItemLabel& label
 
 void ReleaseExport::absorb(File& f, security::ItemLabel item, security::CategorySet not_held) const {
   item.categories &= ~not_held;
-  f.label = security::combine(f.any ? f.label : item, item, parties_.index(lead_).value_or(0));
+  f.label = security::combine(f.any ? f.label : item, item, lead_);
   f.any = true;
 }
 
@@ -127,7 +131,6 @@ void ReleaseExport::units(std::span<const UnitRow> rows) {
 Result<std::vector<std::filesystem::path>> ReleaseExport::write(
     const std::filesystem::path& out_dir, const std::map<std::string, security::SymmetricKey>& data_keys) const {
   std::vector<std::filesystem::path> written;
-  const security::PartyIndex lead = parties_.index(lead_).value_or(0);
   for (std::size_t p = 0; p < files_.size(); ++p) {
     const std::string& party = parties_.name(static_cast<security::PartyIndex>(p));
     const auto key = data_keys.find(party);
@@ -143,7 +146,7 @@ Result<std::vector<std::filesystem::path>> ReleaseExport::write(
         // An empty file is labelled as the least it can be: the lead's, of its kind, releasable to the party.
         label = security::ItemLabel{};
         label.categories = security::category_bit(kPartSpecs[k].empty_category);
-        label.originator = lead;
+        label.originator = lead_;
         label.rel = std::uint32_t{1} << p;
       }
       const security::Label full = security::to_label(label, parties_, SimTime{});

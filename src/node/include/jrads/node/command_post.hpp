@@ -160,6 +160,7 @@ struct UnitStatus {
   // units' status to coordinate), originated by the unit's party; unlabelled when that party
   // is not in the table.
   security::ItemLabel label;
+  friend bool operator==(const UnitStatus&, const UnitStatus&) = default;
 };
 [[nodiscard]] security::ItemLabel unit_status_label(const security::PartyTable& parties, const std::string& party);
 

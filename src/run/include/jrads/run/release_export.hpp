@@ -36,6 +36,10 @@ struct ReleaseRecord {
   std::vector<std::string> rules, reasons;
 };
 
+// The record of one decision the gate reports (its on_decision callback).
+[[nodiscard]] ReleaseRecord release_record(const security::ReceiverSpec& r, const security::Label& l,
+                                           const security::ReleaseDecision& d);
+
 struct ReleaseTally {
   std::string receiver, party;
   security::ReleaseCounts counts;
@@ -43,7 +47,7 @@ struct ReleaseTally {
 
 class ReleaseExport {
  public:
-  ReleaseExport(security::PartyTable parties, std::string lead_party, bool agreement_in_force,
+  ReleaseExport(security::PartyTable parties, const std::string& lead_party, bool agreement_in_force,
                 std::vector<picture::SensorSite> sites);
   ReleaseExport(const ReleaseExport&) = delete;  // the gate reports into this object
   ReleaseExport& operator=(const ReleaseExport&) = delete;
@@ -87,8 +91,7 @@ class ReleaseExport {
                     security::CategorySet not_written, Append append);
   void absorb(File& f, security::ItemLabel item, security::CategorySet not_held) const;
   security::PartyTable parties_;
-  std::string lead_;
-  bool in_force_;
+  security::PartyIndex lead_;  // originator of the files' labels (the picture's party)
   std::vector<picture::SensorSite> sites_;
   std::vector<ReleaseRecord> decisions_;
   security::ReleaseGate gate_;
