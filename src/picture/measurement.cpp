@@ -75,6 +75,12 @@ Eigen::Vector3d CommonFrame::local_velocity(const Geodetic& at, const Eigen::Vec
   return rot_enu_from_ecef(at.lat_deg, at.lon_deg) * region_.ecef_from_enu_vec(vel_region);
 }
 
+Eigen::Matrix3d CommonFrame::rot_local_from_region(const Geodetic& at) const noexcept {
+  Eigen::Matrix3d ecef_from_region;
+  for (int c = 0; c < 3; ++c) ecef_from_region.col(c) = region_.ecef_from_enu_vec(Eigen::Vector3d::Unit(c));
+  return rot_enu_from_ecef(at.lat_deg, at.lon_deg) * ecef_from_region;
+}
+
 PositionEstimate position_of(const Measurement& m) noexcept {
   PositionEstimate out;
   if (m.model == MeasurementModel::position) {

@@ -807,7 +807,12 @@ void Tracker::Impl::emit_rows(SimTime now) {
     row.status = t.status;
     row.identity = t.identity;
     row.pos = geo_now[static_cast<std::size_t>(i)];  // the same predicted position (locate_tracks)
+    const Eigen::Matrix3d rot = frame.rot_local_from_region(row.pos);
     row.vel_enu = frame.local_velocity(row.pos, g.x.segment<3>(3));
+    Eigen::Matrix<double, 6, 6> local_from_region = Eigen::Matrix<double, 6, 6>::Zero();
+    local_from_region.topLeftCorner<3, 3>() = rot;
+    local_from_region.bottomRightCorner<3, 3>() = rot;
+    row.cov = local_from_region * g.P.topLeftCorner<6, 6>() * local_from_region.transpose();
     row.sigma_pos_m = std::sqrt(std::max(0.0, g.P.block<3, 3>(0, 0).trace()));
     row.sigma_vel_mps = std::sqrt(std::max(0.0, g.P.block<3, 3>(3, 3).trace()));
     row.label = t.label;

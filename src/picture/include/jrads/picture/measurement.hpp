@@ -54,6 +54,8 @@ class CommonFrame {
                                                const Eigen::Vector3d& vel_region) const noexcept;
   // The same, when the geodetic position is already known (saves a conversion).
   [[nodiscard]] Eigen::Vector3d local_velocity(const Geodetic& at, const Eigen::Vector3d& vel_region) const noexcept;
+  // The rotation that takes a region-frame vector into the local ENU frame at `at`.
+  [[nodiscard]] Eigen::Matrix3d rot_local_from_region(const Geodetic& at) const noexcept;
 
  private:
   struct SensorGeometry {

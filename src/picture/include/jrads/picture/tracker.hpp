@@ -114,7 +114,10 @@ struct TrackRow {
   Eigen::Vector3d vel_enu = Eigen::Vector3d::Zero();  // local ENU at pos
   double sigma_pos_m = 0.0;
   double sigma_vel_mps = 0.0;
-  // Not in tracks.csv: the label derived from every report the track has used (combine() of
+  // Not in tracks.csv: the covariance of (position, velocity), m and m/s, in the local ENU at
+  // pos (track-to-track fusion needs all of it, track_fusion.hpp);
+  Eigen::Matrix<double, 6, 6> cov = Eigen::Matrix<double, 6, 6>::Identity();
+  // the label derived from every report the track has used (combine() of
   // their sites' labels, originated by TrackerParams::label_originator), and the set of those
   // sensors — what a release may strip (Category::sensors) — as an index for Tracker::sources().
   security::ItemLabel label;
