@@ -1,11 +1,12 @@
 // libFuzzer target: the federation's decoders on arbitrary bytes. The first byte picks the
-// mode (modulo 3):
+// mode (modulo 4):
 //   0: the bytes are a received envelope (its fields cut from the input) opened by MOR-C2;
 //      without the pair key nothing can open, and nothing may crash;
 //   1: the bytes give a header, a label text and a payload that KAL-C2 seals; what seals must
 //      open again to the same header, label and payload;
 //   2: the rest is a heartbeat payload (link_monitor.hpp); what decodes must encode back to
-//      the same bytes.
+//      the same bytes;
+//   3: the rest is a track update (track_update.hpp); the same: what decodes encodes back.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -13,6 +14,7 @@
 #include "jrads/core/log.hpp"
 #include "jrads/federation/link_monitor.hpp"
 #include "jrads/federation/sample.hpp"
+#include "jrads/federation/track_update.hpp"
 
 namespace {
 
@@ -65,9 +67,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)silenced;
   static const Fixture f;
   if (size < 1 || size > 8192) return 0;
-  if (data[0] % 3 == 2) {
+  if (data[0] % 4 == 2) {
     const auto hb = decode_heartbeat({data + 1, size - 1});
     if (hb) JRADS_ASSERT(encode_heartbeat(*hb) == security::Bytes(data + 1, data + size));
+    return 0;
+  }
+  if (data[0] % 4 == 3) {
+    const auto u = decode_track_update({data + 1, size - 1});
+    if (u) JRADS_ASSERT(encode_track_update(*u) == security::Bytes(data + 1, data + size));
     return 0;
   }
   Cursor c{data + 1, size - 1};
@@ -79,7 +86,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   h.seq = c.u64();
   h.time = SimTime::from_ns(static_cast<std::int64_t>(c.u64()));
   const std::string label = c.text(200);
-  if (data[0] % 3 == 0) {
+  if (data[0] % 4 == 0) {
     WireSample w;
     w.header = h;
     w.label = label;

@@ -74,6 +74,17 @@ void EvidenceRecord::add(const Evidence& e) {
   log_.push_back(e);
 }
 
+EvidenceRecord::EvidenceRecord(const EvidenceSummary& s) noexcept
+    : count_(s.count),
+      last_(s.last),
+      last_value_(s.last_value),
+      no_reply_since_reply_(s.no_reply_since_reply),
+      unanswered_since_reply_(s.unanswered_since_reply) {}
+
+EvidenceSummary EvidenceRecord::summary() const noexcept {
+  return {count_, last_, last_value_, no_reply_since_reply_, unanswered_since_reply_};
+}
+
 void EvidenceRecord::merge(const EvidenceRecord& other) {
   std::vector<Evidence> all = log_;
   all.insert(all.end(), other.log_.begin(), other.log_.end());

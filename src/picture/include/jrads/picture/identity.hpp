@@ -97,8 +97,23 @@ struct IdentificationContext {
 
 // What a track has gathered: the last time and count of each kind of evidence, and a bounded
 // log with times (the first and the latest entries of each kind are always kept).
+// What a record tells identification and the civil interlock, without its log: what a node
+// sends with a track (federation), from which the receiving node rebuilds a record.
+struct EvidenceSummary {
+  std::array<int, kEvidenceKinds> count{};
+  std::array<SimTime, kEvidenceKinds> last{};
+  std::array<std::uint32_t, kEvidenceKinds> last_value{};
+  int no_reply_since_reply = 0;
+  int unanswered_since_reply = 0;
+  friend bool operator==(const EvidenceSummary&, const EvidenceSummary&) = default;
+};
+
 class EvidenceRecord {
  public:
+  EvidenceRecord() = default;
+  // A record with these totals and an empty log.
+  explicit EvidenceRecord(const EvidenceSummary& s) noexcept;
+  [[nodiscard]] EvidenceSummary summary() const noexcept;
   void add(const Evidence& e);
   [[nodiscard]] int count(EvidenceKind k) const noexcept { return count_[static_cast<int>(k)]; }
   // Time of the latest evidence of kind k; only meaningful when count(k) > 0.
