@@ -35,6 +35,7 @@ struct ChainRun {
   bool print_sensors = false;  // also the sensors' tallies (the demo)
   std::string keys_dir;        // the two nodes' keys (jrads keys); empty: exercise keys from the seed
   std::string log_reader;      // the party whose staff reads the log; empty: the lead party
+  std::string picture = "central";  // "central" or "regional" (run::PictureMode)
 };
 // World, sensors, picture, engagement planning, command and simulated outcomes in one process
 // (jrads run); writes the run's files into out_dir and prints the outcome.

@@ -235,6 +235,11 @@ int run(int argc, char** argv) {
   run_cmd->add_option("--log-reader", chain_run.log_reader,
                       "Party whose staff reads the log: only what it may have is logged (default: the lead party)")
       ->check(kNonEmpty);
+  run_cmd->add_option("--picture", chain_run.picture,
+                      "central: one tracker of every sensor; regional: each party's national picture, fused track "
+                      "to track by the regional centre")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"central", "regional"}));
 
   jrads::app::add_keys_command(app);
   jrads::app::add_audit_command(app);

@@ -153,6 +153,7 @@ int run_chain(const ChainRun& run) {
   run::RunOptions options;
   options.seed = run.seed.value_or(s.seed);
   options.log_reader = run.log_reader;
+  options.picture = run.picture == "regional" ? run::PictureMode::regional : run::PictureMode::central;
   ProgressBar bar("running");
   options.progress = [&bar](double f) { bar.update(f); };
   sim::RunSummary sensors_summary(s.sensors);
@@ -183,8 +184,9 @@ int run_chain(const ChainRun& run) {
     std::fprintf(stderr, "%s\n", result.error().to_string().c_str());
     return 1;
   }
-  std::printf("Scenario: %s (seed %llu, %.0f s simulated in %.2f s, %.0fx real time)\n", s.name.c_str(),
-              static_cast<unsigned long long>(options.seed), s.duration_s, wall_s, s.duration_s / std::max(wall_s, 1e-9));
+  std::printf("Scenario: %s (seed %llu, %.0f s simulated in %.2f s, %.0fx real time, %s picture)\n", s.name.c_str(),
+              static_cast<unsigned long long>(options.seed), s.duration_s, wall_s, s.duration_s / std::max(wall_s, 1e-9),
+              run::to_string(options.picture));
   if (run.print_sensors) std::fputs(sensors_summary.to_text().c_str(), stdout);
   std::printf("\nEngagement outcome\n");
   std::fputs(run::outcome_text(*result).c_str(), stdout);

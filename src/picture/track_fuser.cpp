@@ -413,6 +413,14 @@ void TrackFuser::add(std::uint32_t source, const TrackRow& row) {
   }
 }
 
+void TrackFuser::end(std::uint32_t source, std::uint32_t track_number) {
+  const auto it = impl_->members.find(key_of(source, track_number));
+  if (it == impl_->members.end()) return;
+  impl_->unbind(it->first);
+  ++impl_->stats.dropped;
+  impl_->members.erase(it);
+}
+
 void TrackFuser::set_source_up(std::uint32_t source, bool up) {
   auto& down = impl_->down;
   const auto it = std::lower_bound(down.begin(), down.end(), source);

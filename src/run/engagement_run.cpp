@@ -23,6 +23,7 @@
 #include "jrads/scenario/identification.hpp"
 #include "jrads/sim/csv_output.hpp"
 #include "line_of_sight_impl.hpp"
+#include "picture_chain_impl.hpp"
 
 namespace jrads::run {
 
@@ -46,6 +47,10 @@ std::optional<double> radar_range_m(const std::vector<sensors::SensorParams>& al
 }
 
 }  // namespace
+
+const char* to_string(PictureMode m) noexcept {
+  return m == PictureMode::regional ? "regional" : "central";
+}
 
 Result<RunInput> input_from_scenario(const scenario::Scenario& s, world::ElevationGrid terrain) {
   RunInput in;
@@ -126,6 +131,7 @@ class ClosedLoop final : public sim::SimulationSink {
         sim_sensors_(std::move(sensors)),
         duration_s_(duration_s),
         seed_(options.seed),
+        picture_mode_(options.picture),
         inspect_(options.inspect),
         rng_(options.seed),
         tracks_(tracks),
@@ -144,7 +150,7 @@ class ClosedLoop final : public sim::SimulationSink {
     for (std::size_t i = 0; i < sites_.size(); ++i) sites_[i].label = infos[i].label;
     if (release_) export_.emplace(in_.parties, in_.chain.lead_party, in_.agreement.in_force, sites_);
     for (const auto& i : infos) sensor_ids_.push_back(i.id);
-    tracker_.emplace(sites_, in_.tracker);
+    tracker_.emplace(sites_, in_.tracker, picture_mode_, in_.parties);
     const LocalFrame& region = tracker_->frame().region();
 
     node::CommandPostParams post = in_.post;
@@ -481,6 +487,7 @@ class ClosedLoop final : public sim::SimulationSink {
   std::vector<sensors::SensorParams> sim_sensors_;
   double duration_s_ = 0.0;
   std::uint64_t seed_ = 0;
+  PictureMode picture_mode_ = PictureMode::central;
   decltype(RunOptions::inspect) inspect_;
   Rng rng_;
   picture::TrackCsvWriter& tracks_;
@@ -488,7 +495,7 @@ class ClosedLoop final : public sim::SimulationSink {
   std::vector<world::PlatformParams> platforms_;
   std::vector<picture::SensorSite> sites_;
   std::vector<std::string> sensor_ids_;
-  std::optional<picture::Tracker> tracker_;
+  std::optional<PictureChain> tracker_;
   std::optional<node::CommandPost> post_;
   bool release_ = false;
   std::optional<ReleaseExport> export_;

@@ -14,6 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "jrads/core/rng.hpp"
+#include "jrads/metrics/csv_input.hpp"
+#include "jrads/metrics/metrics.hpp"
 #include "jrads/picture/csv_reader.hpp"
 #include "jrads/picture/track_csv.hpp"
 #include "jrads/run/run_output.hpp"
@@ -363,7 +365,8 @@ void randomise_raids(scenario::Scenario& s, std::uint64_t seed) {
 // aircraft is refused, whoever orders it with whichever unit — in the default scenario and in
 // randomised raids. Each inspected order is also asked why: most refusals carry the
 // interlock's own rule (the others are refused by the ROE or authority before it matters).
-void expect_civil_and_friendly_refused(scenario::Scenario s, std::uint64_t seed, double every_s) {
+void expect_civil_and_friendly_refused(scenario::Scenario s, std::uint64_t seed, double every_s,
+                                       PictureMode mode = PictureMode::central) {
   RunInput in = input_of(s);
   std::vector<std::string> roles;
   for (const auto& r : in.chain.roles) roles.push_back(r.id);
@@ -372,6 +375,7 @@ void expect_civil_and_friendly_refused(scenario::Scenario s, std::uint64_t seed,
   int checked = 0, by_interlock = 0, tracks_seen = 0;
   double next_s = 0.0;
   RunOptions options = seeded(seed);
+  options.picture = mode;
   options.inspect = [&](SimTime now, const node::CommandPost& post, std::span<const node::PictureTrack> picture,
                         const world::World& world) {
     if (now.s() < next_s) return;
@@ -412,7 +416,7 @@ void expect_civil_and_friendly_refused(scenario::Scenario s, std::uint64_t seed,
       }
     }
   };
-  const fs::path dir = fresh_dir("run-civil-" + std::to_string(seed));
+  const fs::path dir = fresh_dir("run-civil-" + std::to_string(seed) + "-" + to_string(mode));
   auto r = run_engagements(std::move(in), options, dir);
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->civil_engaged, 0);
@@ -426,6 +430,54 @@ void expect_civil_and_friendly_refused(scenario::Scenario s, std::uint64_t seed,
 
 TEST(EngagementRun, EveryCivilAndFriendlyTrackIsRefusedWhoeverOrdersItInTheDefaultScenario) {
   expect_civil_and_friendly_refused(default_scenario(), 20260615, 30.0);
+}
+
+// The same on the regional picture: the national pictures fused track to track, each regional
+// track's evidence the merge of its members' and its identity the most protective.
+TEST(EngagementRun, EveryCivilAndFriendlyTrackIsRefusedWhoeverOrdersItOnTheRegionalPicture) {
+  expect_civil_and_friendly_refused(default_scenario(), 20260615, 30.0, PictureMode::regional);
+}
+
+// The tolerances docs/FEDERATION.md states between the regional picture (national pictures
+// fused track to track) and the central one (one tracker of every sensor), on the default
+// scenario: the same truth, no civil or friendly aircraft engaged by either, kills within 2 and
+// leakers within 1; the picture's OSPA within 10 % and its completeness within 0.02.
+TEST(EngagementRun, RegionalPictureAgreesWithTheCentralOneWithinTolerances) {
+  const scenario::Scenario s = default_scenario();
+  struct Outcome {
+    RunResult result;
+    metrics::MetricsReport picture;
+  };
+  const auto run = [&](PictureMode mode) {
+    const fs::path dir = fresh_dir(std::string("run-picture-") + to_string(mode));
+    RunOptions o = seeded(s.seed);
+    o.picture = mode;
+    auto r = run_engagements(input_of(s), o, dir);
+    EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
+    auto truth = metrics::read_truth_csv(dir / "truth.csv");
+    auto tracks = metrics::read_tracks_csv(dir / "tracks.csv");
+    EXPECT_TRUE(truth.has_value() && tracks.has_value());
+    auto m = metrics::compute_metrics(*truth, *tracks, metrics::MetricsParams{}, nullptr);
+    EXPECT_TRUE(m.has_value());
+    return Outcome{*r, *m};
+  };
+  const Outcome central = run(PictureMode::central), regional = run(PictureMode::regional);
+  for (const Outcome* o : {&central, &regional}) {
+    EXPECT_EQ(o->result.civil_engaged, 0);
+    EXPECT_EQ(o->result.fratricide, 0);
+    EXPECT_EQ(o->picture.identity.civil_declared_hostile, 0);
+  }
+  EXPECT_EQ(regional.result.threats, central.result.threats);
+  EXPECT_LE(std::abs(regional.result.killed - central.result.killed), 2);
+  EXPECT_LE(std::abs(regional.result.leakers - central.result.leakers), 1);
+  EXPECT_LE(regional.picture.ospa_m, 1.10 * central.picture.ospa_m);
+  EXPECT_GE(regional.picture.siap.completeness, central.picture.siap.completeness - 0.02);
+  std::printf("central: killed %d leakers %d OSPA %.1f m completeness %.4f tracks %lld\n", central.result.killed,
+              central.result.leakers, central.picture.ospa_m, central.picture.siap.completeness,
+              static_cast<long long>(central.picture.tracks));
+  std::printf("regional: killed %d leakers %d OSPA %.1f m completeness %.4f tracks %lld\n", regional.result.killed,
+              regional.result.leakers, regional.picture.ospa_m, regional.picture.siap.completeness,
+              static_cast<long long>(regional.picture.tracks));
 }
 
 TEST(EngagementRun, EveryCivilAndFriendlyTrackIsRefusedWhoeverOrdersItInRandomisedRaids) {

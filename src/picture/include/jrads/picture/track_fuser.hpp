@@ -79,7 +79,7 @@ struct FusionStats {
   std::uint64_t associated = 0;       // national tracks joined to an existing regional track
   std::uint64_t splits = 0;           // national tracks that left a regional track they disagreed with
   std::uint64_t merges = 0;           // regional tracks merged into an older one
-  std::uint64_t dropped = 0;          // national tracks dropped (stale, or held past hold_s)
+  std::uint64_t dropped = 0;          // national tracks gone: ended by their node, stale, or held past hold_s
   std::uint64_t regional_ended = 0;   // regional tracks left without any national track
 };
 
@@ -93,6 +93,8 @@ class TrackFuser {
   // The latest row of a national track: it replaces the track's previous row when not older.
   // Only confirmed and coasting rows are fused (a tentative row is ignored).
   void add(std::uint32_t source, const TrackRow& row);
+  // The source dropped the track (its node said so): it leaves its regional track now.
+  void end(std::uint32_t source, std::uint32_t track_number);
   // Whether a source's link is up (the default): while it is down its tracks are held, coasting,
   // for hold_s instead of stale_s, and are rebound by number when its rows come back.
   void set_source_up(std::uint32_t source, bool up);

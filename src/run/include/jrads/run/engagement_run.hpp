@@ -87,8 +87,18 @@ struct AuditSigners {
   AuditNode partner;  // the other party's node: countersigns
 };
 
+// Where the command post's picture comes from.
+enum class PictureMode : std::uint8_t {
+  central,   // one tracker of every sensor: the nodes' reports fused at the measurement level
+  regional,  // each party's node tracks its own sensors, and the regional centre fuses the
+             // national pictures track to track (federation::RegionalPicture): the federated
+             // system's picture, in one process
+};
+[[nodiscard]] const char* to_string(PictureMode m) noexcept;
+
 struct RunOptions {
   std::uint64_t seed = 1;
+  PictureMode picture = PictureMode::central;
   std::function<void(double)> progress;  // fraction of simulated time done
   std::vector<sim::SimulationSink*> extra_sinks;  // also fed (a run summary, say)
   // Called after each command-post step with the picture the post saw and the world's truth,
