@@ -7,7 +7,6 @@
 #include <new>
 #include <sstream>
 
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "schema_impl.hpp"
@@ -18,131 +17,16 @@ namespace {
 
 using detail::Diagnostics;
 
-// The 0-based line and column of a byte offset, as yaml-cpp counts them.
-YAML::Mark mark_at(std::string_view text, std::size_t offset) {
-  YAML::Mark m;
-  m.pos = static_cast<int>(offset);
-  m.line = 0;
-  m.column = 0;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++m.line;
-      m.column = 0;
-    } else {
-      ++m.column;
-    }
-  }
-  return m;
-}
-
-// Offset of the first byte that is not part of well-formed UTF-8 (RFC 3629: no overlong
-// forms, no surrogates, nothing above U+10FFFF), or npos.
-std::size_t first_invalid_utf8(std::string_view s) noexcept {
-  std::size_t i = 0;
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  while (i < s.size()) {
-    const unsigned char c = byte(i);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t len = 0;
-    unsigned char lo = 0x80, hi = 0xBF;  // bounds of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return i;
-    }
-    if (i + len > s.size()) return i;
-    if (byte(i + 1) < lo || byte(i + 1) > hi) return i;
-    for (std::size_t k = 2; k < len; ++k) {
-      if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return i;
-    }
-    i += len;
-  }
-  return std::string_view::npos;
-}
-
-// Byte-level checks yaml-cpp does not make: size, encoding, NUL bytes.
-bool check_text(Diagnostics& d, std::string_view text) {
-  if (text.size() > max_scenario_bytes) {
-    d.report(Errc::unsupported, YAML::Mark::null_mark(), "",
-             "the scenario is " + std::to_string(text.size()) + " bytes; at most " +
-                 std::to_string(max_scenario_bytes) + " (16 MiB) are accepted");
-    return false;
-  }
-  if (const std::size_t bad = first_invalid_utf8(text); bad != std::string_view::npos) {
-    d.report(Errc::parse_error, mark_at(text, bad), "",
-             "byte " + std::to_string(bad) + " is not valid UTF-8; a scenario is UTF-8 text");
-    return false;
-  }
-  if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
-    d.report(Errc::parse_error, mark_at(text, nul), "", "NUL byte in the text; a scenario is UTF-8 text");
-    return false;
-  }
-  return true;
-}
-
-// Sees only document starts: used to count the documents of the text.
-class DocumentCounter final : public YAML::EventHandler {
- public:
-  void OnDocumentStart(const YAML::Mark& mark) override {
-    if (count_++ == 1) second_ = mark;
-  }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
-  [[nodiscard]] int count() const noexcept { return count_; }
-  [[nodiscard]] const YAML::Mark& second() const noexcept { return second_; }
-
- private:
-  int count_ = 0;
-  YAML::Mark second_;
-};
-
 void parse_into(Diagnostics& d, std::string_view text, std::string_view base_dir, ParseOutcome& out) {
-  if (!check_text(d, text)) return;
-  const std::string owned(text);
-  YAML::Node root;
-  DocumentCounter counter;
-  try {
-    root = YAML::Load(owned);
-    // yaml-cpp 0.7's LoadAll never returns on some malformed inputs (",t',t'"): it keeps
-    // yielding empty documents. So the first document is loaded alone, and a second pass
-    // counts documents, stopping at the second.
-    std::istringstream in(owned);
-    YAML::Parser parser(in);
-    while (counter.count() < 2 && parser.HandleNextDocument(counter)) {
-    }
-  } catch (const YAML::Exception& e) {
-    d.report(Errc::parse_error, e.mark, "", "YAML syntax error: " + e.msg);
-    return;
-  }
-  if (counter.count() > 1) {
-    d.report(Errc::parse_error, counter.second(), "",
-             "the file holds more than one YAML document; a scenario is exactly one (remove the '---' separators)");
-    return;
-  }
-  if (root.IsNull()) {
+  const std::optional<YAML::Node> root = detail::load_document(d, text, "scenario", max_scenario_bytes);
+  if (!root) return;
+  if (root->IsNull()) {
     d.report(Errc::missing_key, YAML::Mark::null_mark(), "",
              "the scenario is empty; expected a mapping with at least the keys name, duration_s, parties and "
              "agreement (docs/SCENARIO.md)");
     return;
   }
-  Scenario s = detail::read_scenario(d, root, std::string(base_dir));
+  Scenario s = detail::read_scenario(d, *root, std::string(base_dir));
   if (d.clean()) out.scenario = std::move(s);
 }
 

@@ -50,6 +50,11 @@ class Diagnostics {
   bool stopped_ = false;
 };
 
+// The one YAML document of a file's text: size (at most max_bytes), UTF-8 and NUL checks, then
+// yaml-cpp; errors call it "the <what>" ("scenario", "node configuration"). Nothing on error.
+[[nodiscard]] std::optional<YAML::Node> load_document(Diagnostics& d, std::string_view text, std::string_view what,
+                                                      std::size_t max_bytes);
+
 // The node's mark, or a null mark for an absent node (never throws).
 [[nodiscard]] YAML::Mark mark_of(const YAML::Node& node) noexcept;
 // "1-based line N" for messages that point at a second place.
