@@ -36,9 +36,17 @@ struct ChainRun {
   std::string keys_dir;        // the two nodes' keys (jrads keys); empty: exercise keys from the seed
   std::string log_reader;      // the party whose staff reads the log; empty: the lead party
   std::string picture = "central";  // "central" or "regional" (run::PictureMode)
+  bool federated = false;            // national nodes as `jrads node` processes over DDS
+  std::optional<std::uint32_t> domain;  // federated: the DDS domain (default: from the process id)
 };
 // World, sensors, picture, engagement planning, command and simulated outcomes in one process
 // (jrads run); writes the run's files into out_dir and prints the outcome.
 int run_chain(const ChainRun& run);
+
+struct NodeRun {
+  std::string config_path;
+};
+// One node of a federated run (jrads node --config): serves until its controller ends the run.
+int node(const NodeRun& run);
 
 }  // namespace jrads::app

@@ -240,6 +240,15 @@ int run(int argc, char** argv) {
                       "to track by the regional centre")
       ->capture_default_str()
       ->check(CLI::IsMember({"central", "regional"}));
+  run_cmd->add_flag("--federated", chain_run.federated,
+                    "Run each party's national picture as its own `jrads node` process, over Cyclone DDS on the "
+                    "loopback (the picture is then regional)");
+  run_cmd->add_option("--domain", chain_run.domain, "Federated: the DDS domain (default: from the process id)")
+      ->check(CLI::Range(0, 232));
+
+  jrads::app::NodeRun node_run;
+  auto* node_cmd = app.add_subcommand("node", "Run one node of a federated run (docs/FEDERATION.md)");
+  node_cmd->add_option("--config", node_run.config_path, "Node configuration (YAML)")->required()->check(kNonEmpty);
 
   jrads::app::add_keys_command(app);
   jrads::app::add_audit_command(app);
@@ -277,6 +286,7 @@ int run(int argc, char** argv) {
 
   if (generate_cmd->parsed()) return generate(gen, gen_out);
   if (run_cmd->parsed()) return jrads::app::run_chain(chain_run);
+  if (node_cmd->parsed()) return jrads::app::node(node_run);
 
   if (demo_cmd->parsed()) return demo(demo_run);
   if (simulate_cmd->parsed()) return simulate(sim_run);

@@ -17,6 +17,9 @@
 #include "jrads/security/sealed_file.hpp"
 #include "jrads/sim/run_summary.hpp"
 #include "audit_command.hpp"
+#include <unistd.h>
+
+#include "federated_nodes.hpp"
 #include "progress_bar.hpp"
 #include "wall_clock.hpp"
 
@@ -176,17 +179,41 @@ int run_chain(const ChainRun& run) {
     }
     options.release_keys = std::move(*keys);
   }
+  std::optional<FederatedNodes> nodes;
+  if (run.federated) {
+    const std::uint32_t domain = run.domain.value_or(1 + static_cast<std::uint32_t>(getpid()) % 200);
+    auto started_nodes = start_federated_nodes(*input, run.scenario_path, run.out_dir, options.seed, domain, kExerciseKeysFrom);
+    if (!started_nodes) {
+      std::fprintf(stderr, "%s\n", started_nodes.error().to_string().c_str());
+      return 1;
+    }
+    nodes = std::move(*started_nodes);
+    options.federation = nodes->options;
+    options.picture = run::PictureMode::regional;
+  }
   const auto started = std::chrono::steady_clock::now();
   auto result = run::run_engagements(std::move(*input), options, run.out_dir);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   bar.done();
+  if (nodes) {
+    // After a failed run the nodes wait for a feed that will not come: they are stopped at once.
+    if (auto stopped = stop_federated_nodes(*nodes, result ? 30.0 : 0.0); !stopped) {
+      std::fprintf(stderr, "%s\n", stopped.error().to_string().c_str());
+      if (result) return 1;
+    }
+  }
   if (!result) {
     std::fprintf(stderr, "%s\n", result.error().to_string().c_str());
     return 1;
   }
-  std::printf("Scenario: %s (seed %llu, %.0f s simulated in %.2f s, %.0fx real time, %s picture)\n", s.name.c_str(),
+  std::printf("Scenario: %s (seed %llu, %.0f s simulated in %.2f s, %.0fx real time, %s picture%s)\n", s.name.c_str(),
               static_cast<unsigned long long>(options.seed), s.duration_s, wall_s, s.duration_s / std::max(wall_s, 1e-9),
-              run::to_string(options.picture));
+              run::to_string(options.picture), nodes ? ", national nodes federated over DDS" : "");
+  if (nodes) {
+    std::printf("Federation: DDS domain %u; national nodes", nodes->options.domain);
+    for (const auto& [party, node] : nodes->options.nationals) std::printf(" %s", node.c_str());
+    std::printf(" (their logs: %s)\n", nodes->dir.string().c_str());
+  }
   if (run.print_sensors) std::fputs(sensors_summary.to_text().c_str(), stdout);
   std::printf("\nEngagement outcome\n");
   std::fputs(run::outcome_text(*result).c_str(), stdout);

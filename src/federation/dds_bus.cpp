@@ -28,12 +28,13 @@ struct TopicQos {
   dds_durability_kind_t durability;
 };
 constexpr TopicQos kQos[kTopics] = {
-    {DDS_RELIABILITY_BEST_EFFORT, 0, DDS_HISTORY_KEEP_LAST, 1, DDS_DURABILITY_VOLATILE},                // tracks
+    {DDS_RELIABILITY_RELIABLE, DDS_MSECS(100), DDS_HISTORY_KEEP_LAST, 32, DDS_DURABILITY_VOLATILE},     // tracks
     {DDS_RELIABILITY_RELIABLE, DDS_MSECS(100), DDS_HISTORY_KEEP_LAST, 1, DDS_DURABILITY_VOLATILE},      // threats
     {DDS_RELIABILITY_RELIABLE, DDS_SECS(1), DDS_HISTORY_KEEP_ALL, 0, DDS_DURABILITY_TRANSIENT_LOCAL},   // orders
     {DDS_RELIABILITY_RELIABLE, DDS_MSECS(100), DDS_HISTORY_KEEP_LAST, 1, DDS_DURABILITY_TRANSIENT_LOCAL},  // status
     {DDS_RELIABILITY_RELIABLE, DDS_MSECS(100), DDS_HISTORY_KEEP_LAST, 16, DDS_DURABILITY_VOLATILE},     // alerts
     {DDS_RELIABILITY_BEST_EFFORT, 0, DDS_HISTORY_KEEP_LAST, 1, DDS_DURABILITY_VOLATILE},                // heartbeats
+    {DDS_RELIABILITY_RELIABLE, DDS_SECS(1), DDS_HISTORY_KEEP_ALL, 0, DDS_DURABILITY_VOLATILE},          // feed
 };
 
 dds_qos_t* qos_of(Topic t) {
@@ -67,6 +68,7 @@ const char* topic_name(Topic t) noexcept {
     case Topic::status: return "jrads/status";
     case Topic::alerts: return "jrads/alerts";
     case Topic::heartbeats: return "jrads/heartbeats";
+    case Topic::feed: return "jrads/feed";
   }
   return "?";
 }
@@ -174,9 +176,24 @@ std::vector<Received> DdsBus::take(Topic topic) {
   return out;
 }
 
+bool DdsBus::flush(double timeout_s) {
+  bool all = true;
+  for (int k = 0; k < kTopics; ++k) {
+    if (kQos[k].reliability != DDS_RELIABILITY_RELIABLE) continue;
+    if (dds_wait_for_acks(impl_->writers[k], static_cast<dds_duration_t>(timeout_s * 1e9)) != DDS_RETCODE_OK) all = false;
+  }
+  return all;
+}
+
 int DdsBus::matched_writers(Topic topic) const {
   dds_subscription_matched_status_t st{};
   if (dds_get_subscription_matched_status(impl_->readers[static_cast<int>(topic)], &st) < 0) return 0;
+  return static_cast<int>(st.current_count);
+}
+
+int DdsBus::matched_readers(Topic topic) const {
+  dds_publication_matched_status_t st{};
+  if (dds_get_publication_matched_status(impl_->writers[static_cast<int>(topic)], &st) < 0) return 0;
   return static_cast<int>(st.current_count);
 }
 

@@ -22,12 +22,23 @@ Egress::Egress(DdsBus& bus, const security::NodeKeys& keys, security::PartyTable
 
 Result<int> Egress::send(Topic topic, std::uint32_t stream, SimTime time, const security::ItemLabel& label,
                          security::ByteView payload) {
+  return send_where(topic, stream, time, label, payload, [](std::size_t) { return true; });
+}
+
+Result<int> Egress::send_to(const std::string& peer, Topic topic, std::uint32_t stream, SimTime time,
+                            const security::ItemLabel& label, security::ByteView payload) {
+  return send_where(topic, stream, time, label, payload, [&](std::size_t k) { return peers_[k].node == peer; });
+}
+
+Result<int> Egress::send_where(Topic topic, std::uint32_t stream, SimTime time, const security::ItemLabel& label,
+                               security::ByteView payload, const std::function<bool(std::size_t)>& to) {
   if (payload.size() > kMaxPayload)
     return fail(Errc::invalid_argument, "payload of " + std::to_string(payload.size()) + " bytes: more than " +
                                             std::to_string(kMaxPayload));
   int sent = 0;
   std::optional<security::Label> full;  // made once, for the first peer it goes to
   for (std::size_t k = 0; k < peers_.size(); ++k) {
+    if (!to(k)) continue;
     const auto released = gate_.release(payload, label, k, time);
     if (!released) continue;
     if (!full) full = security::to_label(label, gate_.parties(), time);

@@ -38,6 +38,7 @@ std::vector<TrackUpdate> NationalPicture::take_updates() {
     for (auto& [number, u] : last_) {
       if (now.count(number) != 0) continue;
       u.ended = true;
+      u.row.time = at;
       out.push_back(std::move(u));
     }
     last_ = std::move(now);

@@ -812,7 +812,8 @@ void Tracker::Impl::emit_rows(SimTime now) {
     Eigen::Matrix<double, 6, 6> local_from_region = Eigen::Matrix<double, 6, 6>::Zero();
     local_from_region.topLeftCorner<3, 3>() = rot;
     local_from_region.bottomRightCorner<3, 3>() = rot;
-    row.cov = local_from_region * g.P.topLeftCorner<6, 6>() * local_from_region.transpose();
+    const Eigen::Matrix<double, 6, 6> cov = local_from_region * g.P.topLeftCorner<6, 6>() * local_from_region.transpose();
+    row.cov = 0.5 * (cov + cov.transpose());  // exactly symmetric: as a track sample carries it (upper triangle)
     row.sigma_pos_m = std::sqrt(std::max(0.0, g.P.block<3, 3>(0, 0).trace()));
     row.sigma_vel_mps = std::sqrt(std::max(0.0, g.P.block<3, 3>(3, 3).trace()));
     row.label = t.label;

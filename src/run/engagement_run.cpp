@@ -126,8 +126,9 @@ class ClosedLoop final : public sim::SimulationSink {
  public:
   // `in` outlives the run; its simulation part has been handed to the simulation loop.
   ClosedLoop(RunInput& in, std::vector<sensors::SensorParams> sensors, double duration_s, const RunOptions& options,
-             picture::TrackCsvWriter& tracks)
+             picture::TrackCsvWriter& tracks, FederatedLink* link)
       : in_(in),
+        link_(link),
         sim_sensors_(std::move(sensors)),
         duration_s_(duration_s),
         seed_(options.seed),
@@ -150,7 +151,8 @@ class ClosedLoop final : public sim::SimulationSink {
     for (std::size_t i = 0; i < sites_.size(); ++i) sites_[i].label = infos[i].label;
     if (release_) export_.emplace(in_.parties, in_.chain.lead_party, in_.agreement.in_force, sites_);
     for (const auto& i : infos) sensor_ids_.push_back(i.id);
-    tracker_.emplace(sites_, in_.tracker, picture_mode_, in_.parties);
+    tracker_.emplace(sites_, in_.tracker, picture_mode_, in_.parties, link_);
+    if (auto ok = tracker_->start(); !ok) return fail_with(ok.error().message);
     const LocalFrame& region = tracker_->frame().region();
 
     node::CommandPostParams post = in_.post;
@@ -226,7 +228,7 @@ class ClosedLoop final : public sim::SimulationSink {
       line.pop_back();  // the newline
       auto report = picture::parse_detection_line(line, sites_, "detections.csv", ++detection_line_);
       JRADS_ASSERT(report.has_value());  // our own rows
-      tracker_->add(*report);
+      tracker_->add(*report, line);
     }
   }
 
@@ -234,8 +236,10 @@ class ClosedLoop final : public sim::SimulationSink {
     los_ = TerrainLineOfSight();  // the world and its terrain go with the simulation loop
     world_ = nullptr;
     if (failed()) return;
-    tracker_->finish();
-    emit_tracks(tracker_->take_rows());
+    if (auto ok = tracker_->finish(); !ok) return fail_with(ok.error().message);
+    auto rows = tracker_->take_rows(PictureChain::kEnd);
+    if (!rows) return fail_with(rows.error().message);
+    emit_tracks(*rows);
     take_alerts();
   }
 
@@ -268,7 +272,9 @@ class ClosedLoop final : public sim::SimulationSink {
   // The picture's latest rows go to the command post; its launches into the air.
   void after_window(SimTime t1, const world::World& world) {
     if (failed()) return;
-    std::vector<picture::TrackRow> rows = tracker_->take_rows();
+    auto taken = tracker_->take_rows(t1);
+    if (!taken) return fail_with(taken.error().message);
+    std::vector<picture::TrackRow> rows = std::move(*taken);
     emit_tracks(rows);
     take_alerts();
     if (!rows.empty()) {
@@ -484,6 +490,7 @@ class ClosedLoop final : public sim::SimulationSink {
 
  private:
   RunInput& in_;
+  FederatedLink* link_ = nullptr;
   std::vector<sensors::SensorParams> sim_sensors_;
   double duration_s_ = 0.0;
   std::uint64_t seed_ = 0;
@@ -530,7 +537,13 @@ Result<RunResult> run_engagements(RunInput input, const RunOptions& options, con
   std::vector<sensors::SensorParams> sensors_copy = input.sim.sensors;
   const double duration_s = input.sim.world.duration_s;
   sim::SimulationInput sim_input = std::move(input.sim);
-  ClosedLoop loop(input, std::move(sensors_copy), duration_s, options, *tracks);
+  std::unique_ptr<FederatedLink> link;
+  if (options.federation) {
+    auto opened = FederatedLink::open(*options.federation, input.parties, input.agreement.in_force);
+    if (!opened) return fail(opened.error());
+    link = std::move(*opened);
+  }
+  ClosedLoop loop(input, std::move(sensors_copy), duration_s, options, *tracks, link.get());
 
   sim::SimulationOptions so;
   so.seed = options.seed;

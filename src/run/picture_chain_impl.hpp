@@ -1,15 +1,20 @@
 #pragma once
 // The run's picture, either way (RunOptions::picture): one tracker of every sensor (central), or
 // each party's national picture fused track to track by the regional centre (regional), the
-// federated system's picture in one process. The closed loop reads both through this.
+// federated system's picture. The national pictures run here (in-process), or in their own
+// `jrads node` processes over DDS (a federated run: `link`). The closed loop reads all of them
+// through this.
 #include <algorithm>
 #include <cstdint>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <optional>
 #include <span>
+#include <string_view>
 #include <vector>
 
+#include "federated_link_impl.hpp"
 #include "jrads/federation/national_picture.hpp"
 #include "jrads/federation/regional_picture.hpp"
 #include "jrads/picture/tracker.hpp"
@@ -20,49 +25,98 @@ namespace jrads::run {
 
 class PictureChain {
  public:
+  static constexpr SimTime kEnd = SimTime::from_ns(std::numeric_limits<std::int64_t>::max());
+
+  // `link`: the federated run's (outlives the chain), or null for in-process national pictures.
   PictureChain(const std::vector<picture::SensorSite>& sites, const picture::TrackerParams& params, PictureMode mode,
-               const security::PartyTable& parties) {
-    if (mode == PictureMode::central) {
+               const security::PartyTable& parties, FederatedLink* link = nullptr)
+      : sites_(sites), parties_(parties), link_(link), frame_(picture::CommonFrame::centroid_of(sites), sites,
+                                                             params.adsb_min_vertical_sigma_m) {
+    if (mode == PictureMode::central && link == nullptr) {
       central_.emplace(sites, params);
       return;
     }
     for (std::size_t p = 0; p < parties.size(); ++p) {
+      const std::string& party = parties.name(static_cast<security::PartyIndex>(p));
+      party_names_.push_back(party);
+      if (link_ != nullptr) continue;
       picture::TrackerParams national = params;
       national.label_originator = static_cast<security::PartyIndex>(p);
-      nationals_.emplace_back(sites, national, parties.name(static_cast<security::PartyIndex>(p)));
+      nationals_.emplace_back(sites, national, party);
     }
     picture::FusionParams fusion;
     fusion.motion = params.imm.motion;
     fusion.label_originator = params.label_originator;
-    regional_.emplace(nationals_.front().tracker().frame().region().origin(), fusion);
+    regional_.emplace(frame_.region().origin(), fusion);
     for (std::size_t i = 0; i < sites.size(); ++i) site_index_.emplace(sites[i].id, static_cast<std::uint32_t>(i));
+    lines_.resize(parties.size());
+    // A window's label: what the party's own sensors' reports are, combined.
+    window_labels_.resize(parties.size());
+    for (std::size_t p = 0; p < parties.size(); ++p) {
+      bool first = true;
+      for (const picture::SensorSite& s : sites) {
+        if (s.party != party_names_[p]) continue;
+        window_labels_[p] = first ? s.label : security::combine(window_labels_[p], s.label, static_cast<security::PartyIndex>(p));
+        first = false;
+      }
+    }
   }
 
-  void add(const picture::Report& r) {
+  // The federated run's first message to each national node.
+  [[nodiscard]] Result<void> start() {
+    if (link_ == nullptr) return {};
+    for (const std::string& party : party_names_)
+      if (auto ok = link_->send_sites(party, sites_); !ok) return ok;
+    return {};
+  }
+
+  void add(const picture::Report& r, std::string_view line) {
     if (central_) {
       central_->add(r);
       return;
     }
-    for (federation::NationalPicture& n : nationals_) n.add(r);  // each takes its own party's
+    if (link_ == nullptr) {
+      for (federation::NationalPicture& n : nationals_) n.add(r);  // each takes its own party's
+      return;
+    }
+    const auto p = std::find(party_names_.begin(), party_names_.end(), sites_.at(r.sensor).party);
+    if (p != party_names_.end()) lines_[static_cast<std::size_t>(p - party_names_.begin())].emplace_back(line);
   }
 
-  void finish() {
+  [[nodiscard]] Result<void> finish() {
+    finished_ = true;
     if (central_) central_->finish();
     for (federation::NationalPicture& n : nationals_) n.finish();
+    if (link_ != nullptr)
+      for (const std::string& party : party_names_)
+        if (auto ok = link_->send_end(party); !ok) return ok;
+    return {};
   }
 
   // Central: the tracker's rows. Regional: each national emission time's updates applied, then
-  // fused at that time (a time already fused is applied and fused with the next).
-  std::vector<picture::TrackRow> take_rows() {
+  // fused at that time (a time already fused is applied and fused with the next). A federated
+  // run first sends each national node the window's reports and waits for its updates.
+  [[nodiscard]] Result<std::vector<picture::TrackRow>> take_rows(SimTime window_end) {
     if (central_) return central_->take_rows();
     std::vector<std::pair<std::uint32_t, federation::TrackUpdate>> all;
-    std::vector<SimTime> times;
-    for (std::size_t s = 0; s < nationals_.size(); ++s) {
-      for (federation::TrackUpdate& u : nationals_[s].take_updates()) {
-        times.push_back(u.row.time);
-        all.emplace_back(static_cast<std::uint32_t>(s), std::move(u));
+    if (link_ == nullptr) {
+      for (std::size_t s = 0; s < nationals_.size(); ++s)
+        for (federation::TrackUpdate& u : nationals_[s].take_updates()) all.emplace_back(static_cast<std::uint32_t>(s), std::move(u));
+    } else {
+      if (!finished_) {
+        for (std::size_t p = 0; p < party_names_.size(); ++p) {
+          if (auto ok = link_->send_window(party_names_[p], window_end, lines_[p], window_labels_[p]); !ok) return fail(ok.error());
+          lines_[p].clear();
+        }
+      }
+      for (std::size_t p = 0; p < party_names_.size(); ++p) {
+        auto got = link_->collect(party_names_[p], finished_ ? kEnd : window_end);
+        if (!got) return fail(got.error());
+        for (federation::TrackUpdate& u : *got) all.emplace_back(static_cast<std::uint32_t>(p), std::move(u));
       }
     }
+    std::vector<SimTime> times;
+    for (const auto& [s, u] : all) times.push_back(u.row.time);
     std::sort(times.begin(), times.end());
     times.erase(std::unique(times.begin(), times.end()), times.end());
     std::vector<picture::TrackRow> rows;
@@ -92,7 +146,7 @@ class PictureChain {
   }
 
   // Regional: a national alert about a track names the regional track it is part of (0 when
-  // the national track is in none yet).
+  // the national track is in none yet). A federated run's national nodes send no alerts yet.
   std::vector<picture::Alert> take_alerts() {
     if (central_) return central_->take_alerts();
     std::vector<picture::Alert> out;
@@ -105,21 +159,27 @@ class PictureChain {
     return out;
   }
 
-  [[nodiscard]] const picture::CommonFrame& frame() const {
-    return central_ ? central_->frame() : nationals_.front().tracker().frame();
-  }
+  [[nodiscard]] const picture::CommonFrame& frame() const { return central_ ? central_->frame() : frame_; }
 
   [[nodiscard]] const picture::EvidenceRecord* evidence(std::uint32_t track_number) const {
     return central_ ? central_->evidence(track_number) : regional_->evidence(track_number);
   }
 
  private:
+  std::vector<picture::SensorSite> sites_;
+  security::PartyTable parties_;
+  FederatedLink* link_ = nullptr;
+  picture::CommonFrame frame_;
   std::optional<picture::Tracker> central_;
+  std::vector<std::string> party_names_;
   std::vector<federation::NationalPicture> nationals_;
   std::optional<federation::RegionalPicture> regional_;
   std::map<std::string, std::uint32_t> site_index_;
   std::map<std::uint32_t, std::vector<std::uint32_t>> sources_;
+  std::vector<std::vector<std::string>> lines_;  // federated: this window's rows, per party
+  std::vector<security::ItemLabel> window_labels_;
   std::optional<SimTime> fused_;
+  bool finished_ = false;
 };
 
 }  // namespace jrads::run

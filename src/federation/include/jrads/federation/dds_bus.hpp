@@ -20,14 +20,15 @@ namespace jrads::federation {
 
 // The topics and their QoS (the reasons are in docs/FEDERATION.md).
 enum class Topic : std::uint8_t {
-  tracks,      // best effort, keep last 1 per track: only the latest estimate matters
+  tracks,      // reliable, keep last 32 per track: each emission is fused; a slow reader keeps the latest
   threats,     // reliable, keep last 1 per track
   orders,      // proposals, approvals, orders, launches: reliable, keep all, transient local
   status,      // fire-unit status: reliable, keep last 1 per unit, transient local
   alerts,      // reliable, keep last 16, volatile
   heartbeats,  // best effort, keep last 1 per node
+  feed,        // the exercise controller's simulated sensor reports: reliable, keep all, volatile
 };
-inline constexpr int kTopics = 6;
+inline constexpr int kTopics = 7;
 [[nodiscard]] const char* topic_name(Topic t) noexcept;  // "jrads/tracks", ...
 
 struct Received {
@@ -50,9 +51,15 @@ class DdsBus {
   // Every sample waiting on the topic, addressed to this node or not (DDS delivers a topic to
   // all its readers: the receiver field and the seal decide), each converted strictly.
   [[nodiscard]] std::vector<Received> take(Topic topic);
+  // Waits until every reliable sample written has been acknowledged by the readers matched now,
+  // at most timeout_s: what a node does before it leaves, so its last samples arrive. False on
+  // timeout.
+  bool flush(double timeout_s);
   // The writers our reader of the topic has matched (its own included): how a test waits
   // for discovery.
   [[nodiscard]] int matched_writers(Topic topic) const;
+  // The readers our writer of the topic has matched (its own included).
+  [[nodiscard]] int matched_readers(Topic topic) const;
 
   [[nodiscard]] const std::string& node() const noexcept;
 

@@ -9,6 +9,7 @@
 // The payload is opaque here, so the policy is refuse: a payload the peer has no need to know
 // in part must be sanitised by its codec first, and sent with the label of what is left.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -38,6 +39,10 @@ class Egress {
   // Errc::invalid_argument for a payload above kMaxPayload; DDS's error otherwise.
   [[nodiscard]] Result<int> send(Topic topic, std::uint32_t stream, SimTime time, const security::ItemLabel& label,
                                  security::ByteView payload);
+  // The same, to one peer only (what only it should have: a national node's tracks go to the
+  // regional centre, not to the exercise controller); 0 or 1.
+  [[nodiscard]] Result<int> send_to(const std::string& peer, Topic topic, std::uint32_t stream, SimTime time,
+                                    const security::ItemLabel& label, security::ByteView payload);
   // A new agreement state: later items are decided afresh (nothing more to the former
   // partner once it has ended).
   void set_agreement_in_force(bool in_force) { gate_.set_agreement_in_force(in_force); }
@@ -45,6 +50,9 @@ class Egress {
   [[nodiscard]] const security::ReleaseCounts& counts(std::size_t peer) const { return gate_.counts(peer); }
 
  private:
+  [[nodiscard]] Result<int> send_where(Topic topic, std::uint32_t stream, SimTime time, const security::ItemLabel& label,
+                                       security::ByteView payload, const std::function<bool(std::size_t)>& to);
+
   DdsBus& bus_;
   const security::NodeKeys& keys_;
   std::vector<PeerNode> peers_;

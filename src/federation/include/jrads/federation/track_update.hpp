@@ -22,8 +22,9 @@
 namespace jrads::federation {
 
 struct TrackUpdate {
-  // time, track_number, status, identity, pos, vel_enu and cov are sent; sigma_pos_m and
-  // sigma_vel_mps are the square roots of the covariance's traces; label and sources are not sent.
+  // time (of an ended one: the emission that no longer held it), track_number, status,
+  // identity, pos, vel_enu and cov are sent; sigma_pos_m and sigma_vel_mps are the square roots
+  // of the covariance's traces; label and sources are not sent.
   picture::TrackRow row;
   bool ended = false;  // the node dropped the track: row is its last state
   std::optional<picture::EvidenceSummary> evidence;

@@ -96,9 +96,23 @@ enum class PictureMode : std::uint8_t {
 };
 [[nodiscard]] const char* to_string(PictureMode m) noexcept;
 
+// A federated run (jrads run --federated): each party's national picture is a `jrads node`
+// process on the loopback, fed by this process (the exercise controller) and sending its track
+// updates to the regional centre (also this process) over DDS. The national nodes must be
+// running (federated_run.hpp starts them). The picture is then PictureMode::regional.
+struct FederationOptions {
+  std::uint32_t domain = 0;
+  std::filesystem::path keys;            // every node's key file and public key
+  std::string controller = "EXCON";      // node ids of this process's two participants
+  std::string centre;                    // the regional centre: <LEAD>-RC
+  std::map<std::string, std::string> nationals;  // party -> its national node
+  double answer_timeout_s = 60.0;        // a national node silent this long (wall clock) fails the run
+};
+
 struct RunOptions {
   std::uint64_t seed = 1;
   PictureMode picture = PictureMode::central;
+  std::optional<FederationOptions> federation;
   std::function<void(double)> progress;  // fraction of simulated time done
   std::vector<sim::SimulationSink*> extra_sinks;  // also fed (a run summary, say)
   // Called after each command-post step with the picture the post saw and the world's truth,

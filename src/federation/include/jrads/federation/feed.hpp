@@ -1,0 +1,54 @@
+#pragma once
+// The exercise controller's feed to a national node (topic jrads/feed), and the national node's
+// mark that its tracks of a window are all sent (topic jrads/tracks, stream 0). Text, checked
+// strictly; the rows inside are the FORMATS rows of sensors.csv and detections.csv, read by
+// the picture's own strict readers, so a node sees exactly what the files would hold.
+//
+//   sites:   "JRADS-SITES-1 N\n" then N lines "<label text>\t<sensors.csv row>\n"
+//   window:  "JRADS-WINDOW-1 T_NS N\n" then N detections.csv rows, each ending "\n"
+//   end:     "JRADS-END-1\n"                       (no more windows: finish and stop)
+//   done:    "JRADS-TRACKS-DONE-1 T_NS\n"          (every track update through T_NS is sent)
+//
+// Numbers are decimal without leading zeros (0 itself allowed); N is at most kMaxFeedRows.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "jrads/core/result.hpp"
+#include "jrads/core/sim_time.hpp"
+#include "jrads/picture/report.hpp"
+#include "jrads/security/crypto.hpp"
+#include "jrads/security/item_label.hpp"
+
+namespace jrads::federation {
+
+inline constexpr std::size_t kMaxFeedRows = 100000;
+
+struct FeedSites {
+  std::vector<picture::SensorSite> sites;  // with their labels
+};
+struct FeedWindow {
+  SimTime end;                     // the window's reports are all before this
+  std::vector<std::string> lines;  // detections.csv rows, no line endings (decoded: checked)
+  std::vector<picture::Report> reports;  // decoded only: the rows as the picture reads them
+};
+struct FeedEnd {};
+using FeedMessage = std::variant<FeedSites, FeedWindow, FeedEnd>;
+
+[[nodiscard]] security::Bytes encode_feed_sites(std::span<const picture::SensorSite> sites,
+                                                const security::PartyTable& parties);
+[[nodiscard]] security::Bytes encode_feed_window(SimTime end, std::span<const std::string> lines);
+[[nodiscard]] security::Bytes encode_feed_end();
+
+// `sites`: the table a window's rows index (from the sites message); errors say "feed <what>:
+// <problem>", with the row's own reader's message for a bad row.
+[[nodiscard]] Result<FeedMessage> decode_feed(security::ByteView payload, std::span<const picture::SensorSite> sites,
+                                              const security::PartyTable& parties);
+
+[[nodiscard]] security::Bytes encode_tracks_done(SimTime through);
+[[nodiscard]] Result<SimTime> decode_tracks_done(security::ByteView payload);
+
+}  // namespace jrads::federation

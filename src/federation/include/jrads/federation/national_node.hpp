@@ -1,0 +1,75 @@
+#pragma once
+// A national node as a process (`jrads node --config` with role national): the exercise
+// controller's feed of its own sensors' reports in, its picture's track updates out to the
+// regional centre, heartbeats with every peer, and each link's changes logged.
+//
+//   NationalNode node = NationalNode::make(params).value();
+//   Result<NationalNodeReport> r = node.run(clock, stop);   // until the controller's end
+//
+// Every sample it sends goes through the egress (release gate, then sealed for the peer); every
+// sample it takes through the ingress (opened, new, in order); a refused one is logged with its
+// reason. The updates of each window are followed by a "tracks done" mark, so the centre knows
+// when it has all of them (the run is stepped by the controller's windows, not by the clock).
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "jrads/core/result.hpp"
+#include "jrads/core/sim_time.hpp"
+#include "jrads/federation/egress.hpp"
+#include "jrads/federation/link_monitor.hpp"
+#include "jrads/picture/tracker.hpp"
+#include "jrads/security/keys.hpp"
+
+namespace jrads::federation {
+
+struct NationalNodeParams {
+  std::uint32_t domain = 0;
+  security::NodeKeys keys;      // this node's; keys.record.party is its party
+  security::Keyring keyring;    // every peer's public key record
+  security::PartyTable parties;
+  picture::TrackerParams tracker;  // its label originator is set to this node's party
+  std::string controller;          // the exercise controller's node id: the feed's sender
+  std::string centre;              // the regional centre's node id: where the tracks go
+  std::vector<PeerNode> peers;     // the controller and the centre at least (receivers, pair keys)
+  bool agreement_in_force = true;
+  LinkParams links;
+  double idle_timeout_s = 60.0;    // no feed for this long (wall clock): give up
+};
+
+struct NationalNodeReport {
+  std::uint64_t windows = 0, reports = 0, updates_sent = 0, updates_refused = 0;
+  std::uint64_t samples_refused = 0;  // by the ingress
+  std::vector<LinkChange> links;      // every change, in order
+};
+
+class NationalNode {
+ public:
+  // Errc::invalid_argument: this node's party not in the table, the controller or the centre
+  // not among the peers; DDS's error when the participant cannot be made.
+  [[nodiscard]] static Result<NationalNode> make(NationalNodeParams params);
+  NationalNode(NationalNode&&) noexcept;
+  NationalNode& operator=(NationalNode&&) noexcept;
+  ~NationalNode();
+
+  // Serves until the controller's end message (then finishes its picture and sends the last
+  // updates), `stop`, or idle_timeout_s without any feed. `clock`: monotonic time, for the
+  // heartbeats and links; `unix_now`: wall time in Unix seconds, for the keys' validity.
+  [[nodiscard]] Result<NationalNodeReport> run(const std::function<SimTime()>& clock,
+                                               const std::function<std::int64_t()>& unix_now,
+                                               const std::atomic<bool>& stop);
+
+ private:
+  struct Impl;
+  explicit NationalNode(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The label of a node's control samples (heartbeats, marks): they tell only that the node is
+// alive and where it is in the run. UNCLASSIFIED, releasable to every party, AIR-PICTURE.
+[[nodiscard]] security::ItemLabel control_label(const security::PartyTable& parties, const std::string& party);
+
+}  // namespace jrads::federation

@@ -1,0 +1,206 @@
+#include "federated_link_impl.hpp"
+
+#include <chrono>
+#include <deque>
+#include <optional>
+#include <thread>
+
+#include "jrads/core/log.hpp"
+#include "jrads/federation/dds_bus.hpp"
+#include "jrads/federation/egress.hpp"
+#include "jrads/federation/feed.hpp"
+#include "jrads/federation/ingress.hpp"
+#include "jrads/federation/link_monitor.hpp"
+#include "jrads/federation/national_node.hpp"
+#include "jrads/security/keys.hpp"
+
+namespace jrads::run {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+SimTime mono_now() {
+  return SimTime::from_ns(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count());
+}
+
+}  // namespace
+
+struct FederatedLink::Impl {
+  FederationOptions options;
+  security::PartyTable parties;
+  security::Keyring keyring;
+  security::NodeKeys controller_keys, centre_keys;
+  std::optional<federation::DdsBus> controller_bus, centre_bus;
+  std::optional<federation::Egress> feed_out, centre_out;
+  std::optional<federation::Ingress> centre_in;
+  std::map<std::string, std::deque<federation::TrackUpdate>> pending;  // by sending node
+  std::map<std::string, SimTime> done;                                 // each node's latest mark
+  std::uint64_t beat = 0;
+  Clock::time_point next_beat = Clock::now();
+  std::shared_ptr<spdlog::logger> log = logger("run");
+
+  const std::string& node_of(const std::string& party) const { return options.nationals.at(party); }
+
+  // Both participants' heartbeats, once a second, so the national nodes see their links up.
+  Result<void> pulse() {
+    if (Clock::now() < next_beat) return {};
+    next_beat = Clock::now() + std::chrono::seconds(1);
+    ++beat;
+    for (auto* pair : {&*feed_out, &*centre_out}) {
+      const std::string& node = pair == &*feed_out ? options.controller : options.centre;
+      const std::string& party = (pair == &*feed_out ? controller_keys : centre_keys).record.party;
+      const federation::Heartbeat hb{node, 1, beat};
+      auto ok = pair->send(federation::Topic::heartbeats, 0, mono_now(), federation::control_label(parties, party),
+                           federation::encode_heartbeat(hb));
+      if (!ok) return fail(ok.error());
+    }
+    (void)centre_in->take(federation::Topic::heartbeats, unix_now());  // theirs: not tracked here yet
+    return {};
+  }
+
+  void drain() {
+    for (federation::OpenedSample& s : centre_in->take(federation::Topic::tracks, unix_now())) {
+      if (s.header.stream == 0) {
+        auto t = federation::decode_tracks_done(s.payload);
+        if (!t) {
+          log->warn("{}: refused a mark from {}: {}", options.centre, s.header.sender, t.error().message);
+          continue;
+        }
+        done[s.header.sender] = *t;
+        continue;
+      }
+      auto u = federation::decode_track_update(s.payload);
+      if (!u) {
+        log->warn("{}: refused a track update from {}: {}", options.centre, s.header.sender, u.error().message);
+        continue;
+      }
+      auto label = security::from_label(s.label, parties);
+      if (!label) {
+        log->warn("{}: refused a track update from {}: {}", options.centre, s.header.sender, label.error().message);
+        continue;
+      }
+      u->row.label = *label;
+      pending[s.header.sender].push_back(std::move(*u));
+    }
+  }
+};
+
+FederatedLink::FederatedLink(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+FederatedLink::~FederatedLink() = default;
+
+Result<std::unique_ptr<FederatedLink>> FederatedLink::open(const FederationOptions& options,
+                                                           const security::PartyTable& parties,
+                                                           bool agreement_in_force) {
+  auto impl = std::make_unique<Impl>();
+  Impl& s = *impl;
+  s.options = options;
+  s.parties = parties;
+  auto ring = security::Keyring::load(options.keys);
+  if (!ring) return fail(ring.error());
+  s.keyring = std::move(*ring);
+  auto ck = security::load_node(options.keys, options.controller);
+  if (!ck) return fail(ck.error());
+  auto rk = security::load_node(options.keys, options.centre);
+  if (!rk) return fail(rk.error());
+  s.controller_keys = std::move(*ck);
+  s.centre_keys = std::move(*rk);
+  auto cb = federation::DdsBus::open(options.domain, options.controller);
+  if (!cb) return fail(cb.error());
+  auto rb = federation::DdsBus::open(options.domain, options.centre);
+  if (!rb) return fail(rb.error());
+  s.controller_bus.emplace(std::move(*cb));
+  s.centre_bus.emplace(std::move(*rb));
+  std::vector<federation::PeerNode> feed_peers, centre_peers;
+  std::vector<federation::IngressPeer> in_peers;
+  for (const auto& [party, node] : options.nationals) {
+    const security::PublicKeyRecord* rec = s.keyring.current(node);
+    if (rec == nullptr) return fail(Errc::missing_key, "no public key of node " + node + " in " + options.keys.string());
+    security::Receiver r;
+    r.party = party;
+    r.clearance = security::Level::secret;
+    r.need_to_know = security::kAllCategories;  // its own sensors' reports and control samples
+    auto kc = s.controller_keys.agreement.shared_key(rec->agree_public);
+    auto kr = s.centre_keys.agreement.shared_key(rec->agree_public);
+    if (!kc || !kr) return fail(Errc::invalid_argument, "no pair key with node " + node);
+    feed_peers.push_back({node, r, *kc});
+    centre_peers.push_back({node, r, *kr});
+    in_peers.push_back({node, *kr});
+  }
+  s.feed_out.emplace(*s.controller_bus, s.controller_keys, parties, feed_peers, agreement_in_force,
+                     security::ReleaseGate::OnDecision{});
+  s.centre_out.emplace(*s.centre_bus, s.centre_keys, parties, centre_peers, agreement_in_force,
+                       security::ReleaseGate::OnDecision{});
+  s.centre_in.emplace(*s.centre_bus, std::move(in_peers), s.keyring, [&s](const std::string& why) {
+    s.log->warn("{}: refused {}", s.options.centre, why);
+  });
+  // Discovery: each national's feed reader (plus our own) and tracks writer (plus our own).
+  const int want = static_cast<int>(options.nationals.size()) + 1;
+  const auto deadline = Clock::now() + std::chrono::duration<double>(options.answer_timeout_s);
+  while (s.controller_bus->matched_readers(federation::Topic::feed) < want + 1 ||
+         s.centre_bus->matched_writers(federation::Topic::tracks) < want + 1) {
+    if (Clock::now() > deadline)
+      return fail(Errc::io_error, "the national nodes did not join DDS domain " + std::to_string(options.domain) +
+                                      " within " + std::to_string(static_cast<int>(options.answer_timeout_s)) + " s");
+    if (auto ok = s.pulse(); !ok) return fail(ok.error());
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return std::unique_ptr<FederatedLink>(new FederatedLink(std::move(impl)));
+}
+
+Result<void> FederatedLink::send_sites(const std::string& party, std::span<const picture::SensorSite> sites) {
+  Impl& s = *impl_;
+  auto ok = s.feed_out->send_to(s.node_of(party), federation::Topic::feed, 0, SimTime{},
+                                federation::control_label(s.parties, s.controller_keys.record.party),
+                                federation::encode_feed_sites(sites, s.parties));
+  if (!ok) return fail(ok.error());
+  if (*ok == 0) return fail(Errc::invalid_argument, "the sensor sites were not released to " + s.node_of(party));
+  return {};
+}
+
+Result<void> FederatedLink::send_window(const std::string& party, SimTime end, std::span<const std::string> lines,
+                                        const security::ItemLabel& label) {
+  Impl& s = *impl_;
+  if (auto ok = s.pulse(); !ok) return ok;
+  auto ok = s.feed_out->send_to(s.node_of(party), federation::Topic::feed, 0, end, label,
+                                federation::encode_feed_window(end, lines));
+  if (!ok) return fail(ok.error());
+  if (*ok == 0) return fail(Errc::invalid_argument, "a window of reports was not released to " + s.node_of(party));
+  return {};
+}
+
+Result<void> FederatedLink::send_end(const std::string& party) {
+  Impl& s = *impl_;
+  auto ok = s.feed_out->send_to(s.node_of(party), federation::Topic::feed, 0, SimTime{},
+                                federation::control_label(s.parties, s.controller_keys.record.party),
+                                federation::encode_feed_end());
+  if (!ok) return fail(ok.error());
+  return {};
+}
+
+Result<std::vector<federation::TrackUpdate>> FederatedLink::collect(const std::string& party, SimTime through) {
+  Impl& s = *impl_;
+  const std::string& node = s.node_of(party);
+  const auto deadline = Clock::now() + std::chrono::duration<double>(s.options.answer_timeout_s);
+  for (;;) {
+    s.drain();
+    const auto d = s.done.find(node);
+    if (d != s.done.end() && d->second >= through) break;
+    if (Clock::now() > deadline)
+      return fail(Errc::io_error, "national node " + node + " sent no tracks through t=" + std::to_string(through.s()) +
+                                      " s within " + std::to_string(static_cast<int>(s.options.answer_timeout_s)) + " s");
+    if (auto ok = s.pulse(); !ok) return fail(ok.error());
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  std::deque<federation::TrackUpdate>& q = s.pending[node];
+  std::vector<federation::TrackUpdate> out(std::make_move_iterator(q.begin()), std::make_move_iterator(q.end()));
+  q.clear();
+  return out;
+}
+
+std::uint64_t FederatedLink::refused() const { return impl_->centre_in->refused(); }
+
+}  // namespace jrads::run
