@@ -1,12 +1,15 @@
 // libFuzzer target: the federation's decoders on arbitrary bytes. The first byte picks the
-// mode (modulo 4):
+// mode (modulo 6):
 //   0: the bytes are a received envelope (its fields cut from the input) opened by MOR-C2;
 //      without the pair key nothing can open, and nothing may crash;
 //   1: the bytes give a header, a label text and a payload that KAL-C2 seals; what seals must
 //      open again to the same header, label and payload;
 //   2: the rest is a heartbeat payload (link_monitor.hpp); what decodes must encode back to
 //      the same bytes;
-//   3: the rest is a track update (track_update.hpp); the same: what decodes encodes back.
+//   3: the rest is a track update (track_update.hpp); the same: what decodes encodes back;
+//   4: the rest is a feed message (feed.hpp) for a node with two sites: a window or an end
+//      encodes back to the same bytes, sites decode again to the same sites;
+//   5: the rest is a tracks-done mark: what decodes encodes back.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -14,6 +17,7 @@
 #include "jrads/core/log.hpp"
 #include "jrads/federation/link_monitor.hpp"
 #include "jrads/federation/sample.hpp"
+#include "jrads/federation/feed.hpp"
 #include "jrads/federation/track_update.hpp"
 
 namespace {
@@ -67,12 +71,44 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)silenced;
   static const Fixture f;
   if (size < 1 || size > 8192) return 0;
-  if (data[0] % 4 == 2) {
+  if (data[0] % 6 == 4) {
+    static const security::PartyTable parties = security::PartyTable::make({"KAL", "MOR"}).value();
+    static const std::vector<picture::SensorSite> sites = [] {
+      std::vector<picture::SensorSite> v(2);
+      v[0] = {"KAL-R1", "KAL", picture::SensorKind::radar, {44.0, 20.0, 100.0}, {}};
+      v[1] = {"MOR-A1", "MOR", picture::SensorKind::adsb, {44.5, 20.5, 50.0}, {}};
+      for (auto& site : v) site.label.categories = 1;
+      return v;
+    }();
+    const security::ByteView in{data + 1, size - 1};
+    const auto m = decode_feed(in, sites, parties);
+    if (!m) return 0;
+    if (const auto* w = std::get_if<FeedWindow>(&*m)) {
+      JRADS_ASSERT(encode_feed_window(w->end, w->lines) == security::Bytes(in.begin(), in.end()));
+    } else if (const auto* st = std::get_if<FeedSites>(&*m)) {
+      const auto again = decode_feed(encode_feed_sites(st->sites, parties), {}, parties);
+      JRADS_ASSERT(again.has_value());
+      const auto& back = std::get<FeedSites>(*again).sites;
+      JRADS_ASSERT(back.size() == st->sites.size());
+      for (std::size_t i = 0; i < back.size(); ++i)
+        JRADS_ASSERT(back[i].id == st->sites[i].id && back[i].label == st->sites[i].label &&
+                     back[i].pos.lat_deg == st->sites[i].pos.lat_deg);
+    } else {
+      JRADS_ASSERT(encode_feed_end() == security::Bytes(in.begin(), in.end()));
+    }
+    return 0;
+  }
+  if (data[0] % 6 == 5) {
+    const auto t = decode_tracks_done({data + 1, size - 1});
+    if (t) JRADS_ASSERT(encode_tracks_done(*t) == security::Bytes(data + 1, data + size));
+    return 0;
+  }
+  if (data[0] % 6 == 2) {
     const auto hb = decode_heartbeat({data + 1, size - 1});
     if (hb) JRADS_ASSERT(encode_heartbeat(*hb) == security::Bytes(data + 1, data + size));
     return 0;
   }
-  if (data[0] % 4 == 3) {
+  if (data[0] % 6 == 3) {
     const auto u = decode_track_update({data + 1, size - 1});
     if (u) JRADS_ASSERT(encode_track_update(*u) == security::Bytes(data + 1, data + size));
     return 0;
@@ -86,7 +122,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   h.seq = c.u64();
   h.time = SimTime::from_ns(static_cast<std::int64_t>(c.u64()));
   const std::string label = c.text(200);
-  if (data[0] % 4 == 0) {
+  if (data[0] % 6 == 0) {
     WireSample w;
     w.header = h;
     w.label = label;
