@@ -49,4 +49,16 @@ struct NodeRun {
 // One node of a federated run (jrads node --config): serves until its controller ends the run.
 int node(const NodeRun& run);
 
+struct BenchRun {
+  std::string what;         // "federation"
+  int tracks = 1000;
+  int seconds = 10;
+  std::uint32_t domain = 0;
+  std::string out_dir;      // where the helper processes' logs go (default: .)
+  std::string role;         // internal: "national" for the sending process
+  bool throughput = false;  // internal: the sending process sends as fast as it can
+};
+// jrads bench federation: latency to the fused picture beside ddsperf, and sustained updates/s.
+int bench(const BenchRun& run);
+
 }  // namespace jrads::app

@@ -246,6 +246,17 @@ int run(int argc, char** argv) {
   run_cmd->add_option("--domain", chain_run.domain, "Federated: the DDS domain (default: from the process id)")
       ->check(CLI::Range(0, 232));
 
+  jrads::app::BenchRun bench_run;
+  bench_run.domain = 1 + static_cast<std::uint32_t>(getpid()) % 200;
+  auto* bench_cmd = app.add_subcommand("bench", "Benchmarks that need processes: federation (docs/BENCHMARKS.md)");
+  bench_cmd->add_option("what", bench_run.what, "federation")->required()->check(CLI::IsMember({"federation"}));
+  bench_cmd->add_option("--tracks", bench_run.tracks, "Tracks of the national picture")->capture_default_str()->check(CLI::Range(1, 100000));
+  bench_cmd->add_option("--seconds", bench_run.seconds, "Seconds of each measurement")->capture_default_str()->check(CLI::Range(1, 3600));
+  bench_cmd->add_option("--domain", bench_run.domain, "DDS domain (ddsperf uses the next one)")->check(CLI::Range(0, 231));
+  bench_cmd->add_option("--out", bench_run.out_dir, "Directory for the helper processes' logs (default: .)");
+  bench_cmd->add_option("--role", bench_run.role)->group("");  // the sending process's own invocation
+  bench_cmd->add_flag("--throughput", bench_run.throughput)->group("");
+
   jrads::app::NodeRun node_run;
   auto* node_cmd = app.add_subcommand("node", "Run one node of a federated run (docs/FEDERATION.md)");
   node_cmd->add_option("--config", node_run.config_path, "Node configuration (YAML)")->required()->check(kNonEmpty);
@@ -287,6 +298,7 @@ int run(int argc, char** argv) {
   if (generate_cmd->parsed()) return generate(gen, gen_out);
   if (run_cmd->parsed()) return jrads::app::run_chain(chain_run);
   if (node_cmd->parsed()) return jrads::app::node(node_run);
+  if (bench_cmd->parsed()) return jrads::app::bench(bench_run);
 
   if (demo_cmd->parsed()) return demo(demo_run);
   if (simulate_cmd->parsed()) return simulate(sim_run);

@@ -41,6 +41,7 @@ struct FederatedLink::Impl {
   std::map<std::string, SimTime> done;                                 // each node's latest mark
   std::uint64_t beat = 0;
   Clock::time_point next_beat = Clock::now();
+  std::optional<federation::LinkMonitor> links;  // the centre's view of the national nodes
   std::shared_ptr<spdlog::logger> log = logger("run");
 
   const std::string& node_of(const std::string& party) const { return options.nationals.at(party); }
@@ -58,8 +59,22 @@ struct FederatedLink::Impl {
                            federation::encode_heartbeat(hb));
       if (!ok) return fail(ok.error());
     }
-    (void)centre_in->take(federation::Topic::heartbeats, unix_now());  // theirs: not tracked here yet
+    for (const federation::OpenedSample& o : centre_in->take(federation::Topic::heartbeats, unix_now())) {
+      auto hb = federation::decode_heartbeat(o.payload);
+      if (!hb || hb->node != o.header.sender) {
+        log->warn("{}: refused a heartbeat from {}", options.centre, o.header.sender);
+        continue;
+      }
+      note(links->heard(*hb, mono_now()));
+    }
+    note(links->check(mono_now()));
     return {};
+  }
+
+  void note(const std::vector<federation::LinkChange>& changes) {
+    for (const federation::LinkChange& c : changes)
+      log->info("{}: link to {} {} -> {}{}: {}", options.centre, c.node, federation::to_string(c.from),
+                federation::to_string(c.to), c.restarted ? " (restarted)" : "", c.reason);
   }
 
   void drain() {
@@ -137,6 +152,9 @@ Result<std::unique_ptr<FederatedLink>> FederatedLink::open(const FederationOptio
   s.centre_in.emplace(*s.centre_bus, std::move(in_peers), s.keyring, [&s](const std::string& why) {
     s.log->warn("{}: refused {}", s.options.centre, why);
   });
+  std::vector<std::string> national_nodes;
+  for (const auto& [party, node] : options.nationals) national_nodes.push_back(node);
+  s.links.emplace(national_nodes, federation::LinkParams{}, mono_now());
   // Discovery: each national's feed reader (plus our own) and tracks writer (plus our own).
   const int want = static_cast<int>(options.nationals.size()) + 1;
   const auto deadline = Clock::now() + std::chrono::duration<double>(options.answer_timeout_s);
