@@ -128,7 +128,7 @@ int run_national(const BenchRun& run) {
       if (!out.send(Topic::tracks, u.row.track_number, now, u.row.label, encode_track_update(u))) return false;
     }
     if (burst_only) return true;
-    return out.send(Topic::tracks, 0, SimTime::from_ns(mono_ns()), control, encode_tracks_done(SimTime::from_s(k))).has_value();
+    return out.send(Topic::tracks, 0, SimTime::from_ns(mono_ns()), control, encode_tracks_done({SimTime::from_s(k), 0})).has_value();
   };
   if (run.throughput) {
     // As fast as this process can seal them, for the given seconds.
@@ -136,7 +136,7 @@ int run_national(const BenchRun& run) {
     int k = 0;
     while (Clock::now() < end)
       if (!send_second(k++, true)) return 4;
-    (void)out.send(Topic::tracks, 0, SimTime::from_ns(mono_ns()), control, encode_tracks_done(SimTime::from_s(1e9)));
+    (void)out.send(Topic::tracks, 0, SimTime::from_ns(mono_ns()), control, encode_tracks_done({SimTime::from_s(1e9), 0}));
   } else {
     auto next = Clock::now();
     for (int k = 0; k < run.seconds; ++k) {
@@ -278,7 +278,7 @@ int bench(const BenchRun& run) {
             break;
           }
           auto t = decode_tracks_done(s.payload);
-          (void)rc.fuse(t ? *t : SimTime{});
+          (void)rc.fuse(t ? t->through : SimTime{});
           const std::int64_t fused = mono_ns();
           for (std::int64_t sent : batch_sent) fused_us.push_back(static_cast<double>(fused - sent) * 1e-3);
           batch_sent.clear();

@@ -128,17 +128,21 @@ Result<FeedMessage> decode_feed(security::ByteView payload, std::span<const pict
   return bad("message", "not a sites, window or end message");
 }
 
-security::Bytes encode_tracks_done(SimTime through) {
-  return bytes_of(std::string(kDone) + std::to_string(through.ns()) + "\n");
+security::Bytes encode_tracks_done(const TracksDone& d) {
+  return bytes_of(std::string(kDone) + std::to_string(d.through.ns()) + " " + std::to_string(d.alerts) + "\n");
 }
 
-Result<SimTime> decode_tracks_done(security::ByteView payload) {
+Result<TracksDone> decode_tracks_done(security::ByteView payload) {
   const std::string_view text(reinterpret_cast<const char*>(payload.data()), payload.size());
-  if (text.size() < kDone.size() + 2 || text.substr(0, kDone.size()) != kDone || text.back() != '\n')
-    return bad("tracks done", "not \"JRADS-TRACKS-DONE-1 T_NS\"");
-  const auto t = decimal(text.substr(kDone.size(), text.size() - kDone.size() - 1));
+  if (text.size() < kDone.size() + 4 || text.substr(0, kDone.size()) != kDone || text.back() != '\n')
+    return bad("tracks done", "not \"JRADS-TRACKS-DONE-1 T_NS ALERTS\"");
+  const std::string_view body = text.substr(kDone.size(), text.size() - kDone.size() - 1);
+  const std::size_t space = body.find(' ');
+  const auto t = space == std::string_view::npos ? std::nullopt : decimal(body.substr(0, space));
+  const auto a = space == std::string_view::npos ? std::nullopt : decimal(body.substr(space + 1));
   if (!t || *t > static_cast<std::uint64_t>(INT64_MAX)) return bad("tracks done", "the time is not a number of ns");
-  return SimTime::from_ns(static_cast<std::int64_t>(*t));
+  if (!a) return bad("tracks done", "the count of alerts is not a number");
+  return TracksDone{SimTime::from_ns(static_cast<std::int64_t>(*t)), *a};
 }
 
 }  // namespace jrads::federation

@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "jrads/core/log.hpp"
+#include "jrads/federation/alert_payload.hpp"
 #include "jrads/federation/dds_bus.hpp"
 #include "jrads/federation/feed.hpp"
 #include "jrads/federation/ingress.hpp"
@@ -32,6 +33,7 @@ struct NationalNode::Impl {
   std::optional<NationalPicture> picture;
   std::vector<picture::SensorSite> sites;
   security::CategorySet centre_need = 0;
+  std::uint64_t alerts_sent = 0;
   NationalNodeReport report;
   std::shared_ptr<spdlog::logger> log = logger("node");
 
@@ -51,8 +53,15 @@ struct NationalNode::Impl {
       if (!sent) return fail(sent.error());
       (*sent > 0 ? report.updates_sent : report.updates_refused) += 1;
     }
+    // Its alerts, counted, so that the centre knows when it has them all.
+    for (const picture::Alert& a : picture->take_alerts()) {
+      auto sent = out->send_to(params.centre, Topic::alerts, a.track_number, a.time, a.label, encode_alert(a));
+      if (!sent) return fail(sent.error());
+      alerts_sent += static_cast<std::uint64_t>(*sent);
+    }
     auto done = out->send_to(params.centre, Topic::tracks, 0, through,
-                             control_label(params.parties, params.keys.record.party), encode_tracks_done(through));
+                             control_label(params.parties, params.keys.record.party),
+                             encode_tracks_done({through, alerts_sent}));
     if (!done) return fail(done.error());
     return {};
   }

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "jrads/core/log.hpp"
+#include "jrads/federation/alert_payload.hpp"
 #include "jrads/federation/dds_bus.hpp"
 #include "jrads/federation/egress.hpp"
 #include "jrads/federation/feed.hpp"
@@ -38,7 +39,10 @@ struct FederatedLink::Impl {
   std::optional<federation::Egress> feed_out, centre_out;
   std::optional<federation::Ingress> centre_in;
   std::map<std::string, std::deque<federation::TrackUpdate>> pending;  // by sending node
-  std::map<std::string, SimTime> done;                                 // each node's latest mark
+  std::map<std::string, federation::TracksDone> done;                 // each node's latest mark
+  std::map<std::string, std::vector<picture::Alert>> alerts;          // by sending node
+  std::map<std::string, std::uint64_t> alerts_in;                     // received, in all
+  std::size_t sites = 0;                                              // the sensor table's size
   std::uint64_t beat = 0;
   Clock::time_point next_beat = Clock::now();
   std::optional<federation::LinkMonitor> links;  // the centre's view of the national nodes
@@ -78,6 +82,18 @@ struct FederatedLink::Impl {
   }
 
   void drain() {
+    for (federation::OpenedSample& s : centre_in->take(federation::Topic::alerts, unix_now())) {
+      auto a = federation::decode_alert(s.payload, sites);
+      auto label = security::from_label(s.label, parties);
+      ++alerts_in[s.header.sender];  // counted even when refused: the mark counts what was sent
+      if (!a || !label) {
+        log->warn("{}: refused an alert from {}: {}", options.centre, s.header.sender,
+                  !a ? a.error().message : label.error().message);
+        continue;
+      }
+      a->label = *label;
+      alerts[s.header.sender].push_back(std::move(*a));
+    }
     for (federation::OpenedSample& s : centre_in->take(federation::Topic::tracks, unix_now())) {
       if (s.header.stream == 0) {
         auto t = federation::decode_tracks_done(s.payload);
@@ -171,6 +187,7 @@ Result<std::unique_ptr<FederatedLink>> FederatedLink::open(const FederationOptio
 
 Result<void> FederatedLink::send_sites(const std::string& party, std::span<const picture::SensorSite> sites) {
   Impl& s = *impl_;
+  s.sites = sites.size();
   auto ok = s.feed_out->send_to(s.node_of(party), federation::Topic::feed, 0, SimTime{},
                                 federation::control_label(s.parties, s.controller_keys.record.party),
                                 federation::encode_feed_sites(sites, s.parties));
@@ -199,14 +216,14 @@ Result<void> FederatedLink::send_end(const std::string& party) {
   return {};
 }
 
-Result<std::vector<federation::TrackUpdate>> FederatedLink::collect(const std::string& party, SimTime through) {
+Result<FederatedLink::Collected> FederatedLink::collect(const std::string& party, SimTime through) {
   Impl& s = *impl_;
   const std::string& node = s.node_of(party);
   const auto deadline = Clock::now() + std::chrono::duration<double>(s.options.answer_timeout_s);
   for (;;) {
     s.drain();
     const auto d = s.done.find(node);
-    if (d != s.done.end() && d->second >= through) break;
+    if (d != s.done.end() && d->second.through >= through && s.alerts_in[node] >= d->second.alerts) break;
     if (Clock::now() > deadline)
       return fail(Errc::io_error, "national node " + node + " sent no tracks through t=" + std::to_string(through.s()) +
                                       " s within " + std::to_string(static_cast<int>(s.options.answer_timeout_s)) + " s");
@@ -214,8 +231,11 @@ Result<std::vector<federation::TrackUpdate>> FederatedLink::collect(const std::s
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
   std::deque<federation::TrackUpdate>& q = s.pending[node];
-  std::vector<federation::TrackUpdate> out(std::make_move_iterator(q.begin()), std::make_move_iterator(q.end()));
+  Collected out;
+  out.updates.assign(std::make_move_iterator(q.begin()), std::make_move_iterator(q.end()));
   q.clear();
+  out.alerts = std::move(s.alerts[node]);
+  s.alerts[node].clear();
   return out;
 }
 

@@ -13,6 +13,7 @@
 #include "jrads/core/result.hpp"
 #include "jrads/federation/track_update.hpp"
 #include "jrads/picture/report.hpp"
+#include "jrads/picture/tracker.hpp"
 #include "jrads/run/engagement_run.hpp"
 #include "jrads/security/item_label.hpp"
 
@@ -32,8 +33,13 @@ class FederatedLink {
   [[nodiscard]] Result<void> send_window(const std::string& party, SimTime end, std::span<const std::string> lines,
                                          const security::ItemLabel& label);
   [[nodiscard]] Result<void> send_end(const std::string& party);
-  // The party's node's updates, in its order, until its mark says all through `through` are sent.
-  [[nodiscard]] Result<std::vector<federation::TrackUpdate>> collect(const std::string& party, SimTime through);
+  // The party's node's updates and alerts, in its order, until its mark says all through
+  // `through` are sent (and its alerts have all arrived).
+  struct Collected {
+    std::vector<federation::TrackUpdate> updates;
+    std::vector<picture::Alert> alerts;
+  };
+  [[nodiscard]] Result<Collected> collect(const std::string& party, SimTime through);
   [[nodiscard]] std::uint64_t refused() const;
 
  private:

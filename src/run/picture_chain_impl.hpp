@@ -112,7 +112,8 @@ class PictureChain {
       for (std::size_t p = 0; p < party_names_.size(); ++p) {
         auto got = link_->collect(party_names_[p], finished_ ? kEnd : window_end);
         if (!got) return fail(got.error());
-        for (federation::TrackUpdate& u : *got) all.emplace_back(static_cast<std::uint32_t>(p), std::move(u));
+        for (federation::TrackUpdate& u : got->updates) all.emplace_back(static_cast<std::uint32_t>(p), std::move(u));
+        for (picture::Alert& a : got->alerts) remote_alerts_.emplace_back(static_cast<std::uint32_t>(p), std::move(a));
       }
     }
     std::vector<SimTime> times;
@@ -146,15 +147,17 @@ class PictureChain {
   }
 
   // Regional: a national alert about a track names the regional track it is part of (0 when
-  // the national track is in none yet). A federated run's national nodes send no alerts yet.
+  // the national track is in none yet).
   std::vector<picture::Alert> take_alerts() {
     if (central_) return central_->take_alerts();
+    std::vector<std::pair<std::uint32_t, picture::Alert>> taken = std::move(remote_alerts_);
+    remote_alerts_.clear();
+    for (std::size_t s = 0; s < nationals_.size(); ++s)
+      for (picture::Alert& a : nationals_[s].take_alerts()) taken.emplace_back(static_cast<std::uint32_t>(s), std::move(a));
     std::vector<picture::Alert> out;
-    for (std::size_t s = 0; s < nationals_.size(); ++s) {
-      for (picture::Alert& a : nationals_[s].take_alerts()) {
-        if (a.track_number != 0) a.track_number = regional_->fuser().regional_of(static_cast<std::uint32_t>(s), a.track_number);
-        out.push_back(std::move(a));
-      }
+    for (auto& [s, a] : taken) {
+      if (a.track_number != 0) a.track_number = regional_->fuser().regional_of(s, a.track_number);
+      out.push_back(std::move(a));
     }
     return out;
   }
@@ -178,6 +181,7 @@ class PictureChain {
   std::map<std::uint32_t, std::vector<std::uint32_t>> sources_;
   std::vector<std::vector<std::string>> lines_;  // federated: this window's rows, per party
   std::vector<security::ItemLabel> window_labels_;
+  std::vector<std::pair<std::uint32_t, picture::Alert>> remote_alerts_;  // federated: by party, as collected
   std::optional<SimTime> fused_;
   bool finished_ = false;
 };

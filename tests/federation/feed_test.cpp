@@ -105,11 +105,13 @@ TEST(Feed, RejectsHostileMessagesNamingTheProblem) {
 }
 
 TEST(Feed, TracksDoneMarkIsStrict) {
-  EXPECT_EQ(decode_tracks_done(encode_tracks_done(SimTime::from_s(42))).value(), SimTime::from_s(42));
-  const SimTime last = SimTime::from_ns(std::numeric_limits<std::int64_t>::max());
+  const TracksDone d{SimTime::from_s(42), 3};
+  EXPECT_EQ(decode_tracks_done(encode_tracks_done(d)).value(), d);
+  const TracksDone last{SimTime::from_ns(std::numeric_limits<std::int64_t>::max()), 0};
   EXPECT_EQ(decode_tracks_done(encode_tracks_done(last)).value(), last);
-  for (const char* bad : {"", "JRADS-TRACKS-DONE-1 \n", "JRADS-TRACKS-DONE-1 012\n", "JRADS-TRACKS-DONE-1 12",
-                          "JRADS-TRACKS-DONE-1 9223372036854775808\n", "JRADS-TRACKS-DONE-2 1\n"}) {
+  for (const char* bad : {"", "JRADS-TRACKS-DONE-1 \n", "JRADS-TRACKS-DONE-1 12\n", "JRADS-TRACKS-DONE-1 012 1\n",
+                          "JRADS-TRACKS-DONE-1 12 1", "JRADS-TRACKS-DONE-1 12 -1\n", "JRADS-TRACKS-DONE-1 12 01\n",
+                          "JRADS-TRACKS-DONE-1 9223372036854775808 0\n", "JRADS-TRACKS-DONE-2 1 0\n"}) {
     EXPECT_FALSE(decode_tracks_done(text(bad)).has_value()) << bad;
   }
 }

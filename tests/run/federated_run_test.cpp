@@ -56,9 +56,10 @@ int jrads(std::vector<std::string> args, const fs::path& log) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-// The federated run's picture and decisions are the in-process regional run's, byte for byte:
-// the same reports reach the same national trackers, their updates cross DDS sealed and
-// exactly (binary doubles), and the centre fuses them in each node's order.
+// The federated run's files are the in-process regional run's, byte for byte (its record of
+// every decision and release included): the same reports reach the same national trackers,
+// their updates and alerts cross DDS sealed and exactly (binary doubles), and the centre fuses
+// them in each node's order.
 TEST(FederatedRun, ReproducesTheInProcessRegionalRunByteForByte) {
   // The default scenario, whole: its raids are spread over the hour, and a shorter run is
   // not a valid scenario (every flight must start before its end).
@@ -69,7 +70,9 @@ TEST(FederatedRun, ReproducesTheInProcessRegionalRunByteForByte) {
   ASSERT_EQ(jrads({"run", "--out", (dir / "federated").string(), "--federated", "--domain", domain}, dir / "federated.log"),
             0)
       << read_file(dir / "federated.log");
-  for (const char* f : {"tracks.csv", "engagements.csv", "threats.csv", "units.csv", "truth.csv", "detections.csv"}) {
+  for (const char* f : {"tracks.csv", "engagements.csv", "threats.csv", "units.csv", "alerts.csv", "truth.csv",
+                        "detections.csv", "summary.json", "audit.log", "release/MOR/tracks.csv.sealed",
+                        "release/MOR/alerts.csv.sealed", "release/KAL/engagements.csv.sealed"}) {
     const std::string a = read_file(dir / "regional" / f), b = read_file(dir / "federated" / f);
     EXPECT_GT(a.size(), 100u) << f;
     EXPECT_TRUE(a == b) << f << " differs: " << a.size() << " bytes in process, " << b.size() << " federated";

@@ -7,7 +7,8 @@
 //   sites:   "JRADS-SITES-1 N\n" then N lines "<label text>\t<sensors.csv row>\n"
 //   window:  "JRADS-WINDOW-1 T_NS N\n" then N detections.csv rows, each ending "\n"
 //   end:     "JRADS-END-1\n"                       (no more windows: finish and stop)
-//   done:    "JRADS-TRACKS-DONE-1 T_NS\n"          (every track update through T_NS is sent)
+//   done:    "JRADS-TRACKS-DONE-1 T_NS A\n"        (every track update through T_NS is sent, and
+//                                                  A alerts in all so far)
 //
 // Numbers are decimal without leading zeros (0 itself allowed); N is at most kMaxFeedRows.
 #include <cstdint>
@@ -48,7 +49,12 @@ using FeedMessage = std::variant<FeedSites, FeedWindow, FeedEnd>;
 [[nodiscard]] Result<FeedMessage> decode_feed(security::ByteView payload, std::span<const picture::SensorSite> sites,
                                               const security::PartyTable& parties);
 
-[[nodiscard]] security::Bytes encode_tracks_done(SimTime through);
-[[nodiscard]] Result<SimTime> decode_tracks_done(security::ByteView payload);
+struct TracksDone {
+  SimTime through;
+  std::uint64_t alerts = 0;  // alerts the node has sent the centre, in all
+  friend bool operator==(const TracksDone&, const TracksDone&) = default;
+};
+[[nodiscard]] security::Bytes encode_tracks_done(const TracksDone& d);
+[[nodiscard]] Result<TracksDone> decode_tracks_done(security::ByteView payload);
 
 }  // namespace jrads::federation
