@@ -20,6 +20,23 @@ void RegionalPicture::apply(std::uint32_t source, const TrackUpdate& u) {
   k.sensors = u.sensors;
 }
 
+void RegionalPicture::restart_source(std::uint32_t source) {
+  fuser_.restart_source(source);
+  constexpr std::uint32_t kOrphanBit = 0x80000000u;  // as TrackFuser::members() reports an orphan
+  std::map<std::pair<std::uint32_t, std::uint32_t>, Known> moved;
+  for (auto it = known_.begin(); it != known_.end();) {
+    if (it->first.first == (source | kOrphanBit)) {
+      it = known_.erase(it);  // orphans of an earlier restart: dropped by the fuser too
+    } else if (it->first.first == source) {
+      moved.emplace(std::make_pair(source | kOrphanBit, it->first.second), std::move(it->second));
+      it = known_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  known_.merge(moved);
+}
+
 std::vector<picture::TrackRow> RegionalPicture::fuse(SimTime now) {
   std::vector<picture::TrackRow> rows = fuser_.fuse(now);
   evidence_.clear();

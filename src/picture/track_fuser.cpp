@@ -39,6 +39,8 @@ Matrix6d block_rotation(const Eigen::Matrix3d& r) noexcept {
 }
 
 using Key = std::uint64_t;  // (source << 32) | national track number: map order is by source
+constexpr std::uint32_t kOrphanBit = 0x80000000u;
+
 Key key_of(std::uint32_t source, std::uint32_t number) noexcept {
   return (static_cast<Key>(source) << 32) | number;
 }
@@ -122,7 +124,10 @@ struct TrackFuser::Impl {
 
   Impl(const Geodetic& origin, const FusionParams& p) : params(p), frame(origin, {}) {}
 
-  bool is_down(std::uint32_t source) const { return std::binary_search(down.begin(), down.end(), source); }
+  // An orphan (a restarted source's track from before its restart) is held as a down source's.
+  bool is_down(std::uint32_t source) const {
+    return (source & kOrphanBit) != 0 || std::binary_search(down.begin(), down.end(), source);
+  }
 
   Estimate6 in_region(const TrackRow& row, double dt_s) const {
     const Eigen::Matrix3d local_from_region = frame.rot_local_from_region(row.pos);
@@ -160,6 +165,19 @@ struct TrackFuser::Impl {
     m.joined = next_join++;
     m.split_count = 0;
     r.members.insert(std::upper_bound(r.members.begin(), r.members.end(), k), k);
+    // The source's own orphan in this track is what it held before its restart: taken over.
+    if ((m.source & kOrphanBit) == 0) {
+      const std::uint32_t orphan = m.source | kOrphanBit;
+      for (auto it = r.members.begin(); it != r.members.end();) {
+        if (static_cast<std::uint32_t>(*it >> 32) != orphan) {
+          ++it;
+          continue;
+        }
+        members.erase(*it);
+        it = r.members.erase(it);
+        ++stats.resynced;
+      }
+    }
     r.est = fused_of(r);
   }
 
@@ -419,6 +437,34 @@ void TrackFuser::end(std::uint32_t source, std::uint32_t track_number) {
   impl_->unbind(it->first);
   ++impl_->stats.dropped;
   impl_->members.erase(it);
+}
+
+void TrackFuser::restart_source(std::uint32_t source) {
+  Impl& s = *impl_;
+  const std::uint32_t orphan = source | kOrphanBit;
+  // A second restart before the first's orphans were taken over: those are dropped.
+  for (auto it = s.members.lower_bound(key_of(orphan, 0)); it != s.members.end() && (it->first >> 32) == orphan;) {
+    const Key k = it->first;
+    ++it;
+    s.unbind(k);
+    s.members.erase(k);
+    ++s.stats.dropped;
+  }
+  std::vector<Key> keys;
+  for (auto it = s.members.lower_bound(key_of(source, 0)); it != s.members.end() && (it->first >> 32) == source; ++it)
+    keys.push_back(it->first);
+  for (const Key k : keys) {
+    Impl::Member m = std::move(s.members.at(k));
+    s.members.erase(k);
+    const Key ok = key_of(orphan, static_cast<std::uint32_t>(k));
+    m.source = orphan;
+    if (m.regional != 0) {
+      std::vector<Key>& list = s.regionals.at(m.regional).members;
+      std::erase(list, k);
+      list.insert(std::upper_bound(list.begin(), list.end(), ok), ok);
+    }
+    s.members.emplace(ok, std::move(m));
+  }
 }
 
 void TrackFuser::set_source_up(std::uint32_t source, bool up) {

@@ -253,6 +253,42 @@ TEST(TrackFuser, HoldsACutOffSourcesTracksAndRebindsThemByNumber) {
   EXPECT_EQ(fuser.stats().dropped, 0u);
 }
 
+// A node restarts: its new tracker numbers the same aircraft afresh. Each new track takes over
+// the orphan of its old one, so no regional track is lost and none is duplicated.
+TEST(TrackFuser, ARestartedSourcesNewTracksKeepTheRegionalNumbers) {
+  RngStream rng = Rng(15).stream("fuser/restart");
+  const std::vector<Aircraft> air = scatter(rng, 20, 100000.0);
+  TrackFuser fuser(kOrigin, FusionParams{});
+  const std::vector<int> shared = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+  for (int t = 0; t < 10; ++t) {
+    report(fuser, rng, 0, t, air, shared, 1);
+    report(fuser, rng, 1, t, air, all_of(air), 101);
+    (void)fuser.fuse(SimTime::from_s(t));
+  }
+  std::map<int, std::uint32_t> before;
+  for (int i = 0; i < 20; ++i) before[i] = fuser.regional_of(1, 101 + static_cast<std::uint32_t>(i));
+  const std::uint64_t started = fuser.stats().regional_started;
+  fuser.set_source_up(1, false);
+  for (int t = 10; t < 15; ++t) {  // 5 s down, then back as a new process
+    report(fuser, rng, 0, t, air, shared, 1);
+    EXPECT_EQ(fuser.fuse(SimTime::from_s(t)).size(), 20u);
+  }
+  fuser.restart_source(1);
+  fuser.set_source_up(1, true);
+  for (int t = 15; t < 25; ++t) {
+    report(fuser, rng, 0, t, air, shared, 1);
+    report(fuser, rng, 1, t, air, all_of(air), 5001);  // new numbers
+    EXPECT_EQ(fuser.fuse(SimTime::from_s(t)).size(), 20u) << "t " << t;
+  }
+  for (int i = 0; i < 20; ++i) {
+    const std::uint32_t now = fuser.regional_of(1, 5001 + static_cast<std::uint32_t>(i));
+    EXPECT_EQ(now, before[i]) << "aircraft " << i;
+    for (const FusedMember& m : fuser.members(now)) EXPECT_LT(m.source, 0x80000000u) << "an orphan is left";
+  }
+  EXPECT_EQ(fuser.stats().regional_started, started);
+  EXPECT_EQ(fuser.stats().resynced, 20u);
+}
+
 TEST(TrackFuser, DropsATrackItsSourceStoppedReporting) {
   TrackFuser fuser(kOrigin, FusionParams{});
   const Eigen::Vector3d v(200, 0, 0);

@@ -26,6 +26,9 @@ class RegionalPicture {
 
   void apply(std::uint32_t source, const TrackUpdate& u);
   void set_source_up(std::uint32_t source, bool up) { fuser_.set_source_up(source, up); }
+  // The source's node restarted (TrackFuser::restart_source); what its old tracks told (their
+  // evidence, their sensors) stays with them until they are taken over or dropped.
+  void restart_source(std::uint32_t source);
 
   // The regional rows at `now` (TrackFuser::fuse); each row's `sources` is its own track number,
   // the key of sensors().

@@ -81,6 +81,7 @@ struct FusionStats {
   std::uint64_t merges = 0;           // regional tracks merged into an older one
   std::uint64_t dropped = 0;          // national tracks gone: ended by their node, stale, or held past hold_s
   std::uint64_t regional_ended = 0;   // regional tracks left without any national track
+  std::uint64_t resynced = 0;         // orphans of a restarted source taken over by its new tracks
 };
 
 class TrackFuser {
@@ -95,6 +96,11 @@ class TrackFuser {
   void add(std::uint32_t source, const TrackRow& row);
   // The source dropped the track (its node said so): it leaves its regional track now.
   void end(std::uint32_t source, std::uint32_t track_number);
+  // The source restarted (a new process: new track numbers, none of its old ones will come
+  // again). Its tracks become orphans: held, coasting, for hold_s, without blocking its new
+  // tracks; a new track of the source that associates with a regional track holding one of
+  // its orphans takes its place, so the regional number stays (resynchronisation).
+  void restart_source(std::uint32_t source);
   // Whether a source's link is up (the default): while it is down its tracks are held, coasting,
   // for hold_s instead of stale_s, and are rebound by number when its rows come back.
   void set_source_up(std::uint32_t source, bool up);
@@ -106,7 +112,8 @@ class TrackFuser {
   // engageable); its label is the combination of its members' labels; `sources` is 0 (the
   // members are listed by members()).
   [[nodiscard]] std::vector<TrackRow> fuse(SimTime now);
-  // The national tracks of a regional track at the last fusion, by source (empty when none).
+  // The national tracks of a regional track at the last fusion, by source (empty when none); an
+  // orphan's source has bit 31 set (sources themselves must be below 2^31).
   [[nodiscard]] std::vector<FusedMember> members(std::uint32_t regional_number) const;
   // The regional track a national track is bound to, 0 when none.
   [[nodiscard]] std::uint32_t regional_of(std::uint32_t source, std::uint32_t track_number) const;
