@@ -14,11 +14,12 @@ std::vector<security::ReceiverSpec> specs_of(const std::vector<PeerNode>& peers)
 }  // namespace
 
 Egress::Egress(DdsBus& bus, const security::NodeKeys& keys, security::PartyTable parties, std::vector<PeerNode> peers,
-               bool agreement_in_force, security::ReleaseGate::OnDecision on_decision)
+               bool agreement_in_force, security::ReleaseGate::OnDecision on_decision, std::uint64_t first_seq)
     : bus_(bus),
       keys_(keys),
       peers_(std::move(peers)),
-      gate_(std::move(parties), specs_of(peers_), agreement_in_force, std::move(on_decision)) {}
+      gate_(std::move(parties), specs_of(peers_), agreement_in_force, std::move(on_decision)),
+      first_seq_(first_seq) {}
 
 Result<int> Egress::send(Topic topic, std::uint32_t stream, SimTime time, const security::ItemLabel& label,
                          security::ByteView payload) {
@@ -42,7 +43,8 @@ Result<int> Egress::send_where(Topic topic, std::uint32_t stream, SimTime time, 
     const auto released = gate_.release(payload, label, k, time);
     if (!released) continue;
     if (!full) full = security::to_label(label, gate_.parties(), time);
-    SampleHeader h{topic_name(topic), keys_.record.node, peers_[k].node, stream, ++seq_[{k, topic}], time};
+    auto [at, fresh] = seq_.try_emplace({k, topic}, first_seq_ - 1);
+    SampleHeader h{topic_name(topic), keys_.record.node, peers_[k].node, stream, ++at->second, time};
     if (auto ok = bus_.publish(seal_sample(h, *full, **released, keys_, peers_[k].key)); !ok) return fail(ok.error());
     ++sent;
   }

@@ -32,6 +32,8 @@ struct NationalNode::Impl {
   std::optional<Ingress> in;
   std::optional<NationalPicture> picture;
   std::vector<picture::SensorSite> sites;
+  security::Bytes sites_payload;
+  std::optional<SimTime> last_window;
   security::CategorySet centre_need = 0;
   std::uint64_t alerts_sent = 0;
   NationalNodeReport report;
@@ -92,7 +94,7 @@ Result<NationalNode> NationalNode::make(NationalNodeParams params) {
   Impl& s = *impl;
   s.centre_need = centre_need;
   s.out.emplace(s.bus, s.params.keys, s.params.parties, s.params.peers, s.params.agreement_in_force,
-                security::ReleaseGate::OnDecision{});
+                security::ReleaseGate::OnDecision{}, s.params.first_seq);
   std::vector<IngressPeer> in_peers;
   for (const PeerNode& p : s.params.peers) in_peers.push_back({p.node, p.key});
   s.in.emplace(s.bus, std::move(in_peers), s.params.keyring, [&s](const std::string& why) {
@@ -155,13 +157,18 @@ Result<NationalNodeReport> NationalNode::run(const std::function<SimTime()>& clo
         continue;
       }
       if (auto* sites = std::get_if<FeedSites>(&*m)) {
+        if (s.picture && o.payload == s.sites_payload) continue;  // sent again to a restarted node: the same
         s.sites = sites->sites;
+        s.sites_payload = o.payload;
         s.picture.emplace(s.sites, s.params.tracker, s.params.keys.record.party);
+        s.last_window.reset();
       } else if (auto* w = std::get_if<FeedWindow>(&*m)) {
         if (!s.picture) {
           s.log->warn("{}: a window before the sites: ignored", me);
           continue;
         }
+        if (s.last_window && w->end <= *s.last_window) continue;  // sent again: done already
+        s.last_window = w->end;
         ++s.report.windows;
         for (const picture::Report& r : w->reports) s.picture->add(r);
         s.report.reports += w->reports.size();

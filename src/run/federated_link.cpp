@@ -3,7 +3,9 @@
 #include <chrono>
 #include <deque>
 #include <optional>
+#include <limits>
 #include <thread>
+#include <utility>
 
 #include "jrads/core/log.hpp"
 #include "jrads/federation/alert_payload.hpp"
@@ -43,25 +45,40 @@ struct FederatedLink::Impl {
   std::map<std::string, std::vector<picture::Alert>> alerts;          // by sending node
   std::map<std::string, std::uint64_t> alerts_in;                     // received, in all
   std::size_t sites = 0;                                              // the sensor table's size
+  std::vector<picture::SensorSite> site_table;                        // sent again to a restarted node
+  struct LastWindow {
+    SimTime end;
+    std::vector<std::string> lines;
+    security::ItemLabel label;
+  };
+  std::map<std::string, LastWindow> last_window;                      // by party
+  std::map<std::string, bool> resyncing;                              // by party: sites not yet confirmed
+  std::map<std::string, bool> abandoned;                              // by party: did not resynchronise
+  std::map<std::string, SimTime> sent_through;                        // by party: the last window (or end) it was sent
   std::uint64_t beat = 0;
   Clock::time_point next_beat = Clock::now();
   std::optional<federation::LinkMonitor> links;  // the centre's view of the national nodes
+  std::vector<federation::LinkChange> changes_;  // not yet taken
+  std::uint64_t epoch = static_cast<std::uint64_t>(unix_now());
   std::shared_ptr<spdlog::logger> log = logger("run");
 
   const std::string& node_of(const std::string& party) const { return options.nationals.at(party); }
 
   // Both participants' heartbeats, once a second, so the national nodes see their links up.
+  // Both participants' heartbeats once a second, so the national nodes see their links up;
+  // theirs taken, and the links checked, at every call.
   Result<void> pulse() {
-    if (Clock::now() < next_beat) return {};
-    next_beat = Clock::now() + std::chrono::seconds(1);
-    ++beat;
-    for (auto* pair : {&*feed_out, &*centre_out}) {
-      const std::string& node = pair == &*feed_out ? options.controller : options.centre;
-      const std::string& party = (pair == &*feed_out ? controller_keys : centre_keys).record.party;
-      const federation::Heartbeat hb{node, 1, beat};
-      auto ok = pair->send(federation::Topic::heartbeats, 0, mono_now(), federation::control_label(parties, party),
-                           federation::encode_heartbeat(hb));
-      if (!ok) return fail(ok.error());
+    if (Clock::now() >= next_beat) {
+      next_beat = Clock::now() + std::chrono::seconds(1);
+      ++beat;
+      for (auto* pair : {&*feed_out, &*centre_out}) {
+        const std::string& node = pair == &*feed_out ? options.controller : options.centre;
+        const std::string& party = (pair == &*feed_out ? controller_keys : centre_keys).record.party;
+        const federation::Heartbeat hb{node, epoch, beat};
+        auto ok = pair->send(federation::Topic::heartbeats, 0, mono_now(), federation::control_label(parties, party),
+                             federation::encode_heartbeat(hb));
+        if (!ok) return fail(ok.error());
+      }
     }
     for (const federation::OpenedSample& o : centre_in->take(federation::Topic::heartbeats, unix_now())) {
       auto hb = federation::decode_heartbeat(o.payload);
@@ -76,6 +93,7 @@ struct FederatedLink::Impl {
   }
 
   void note(const std::vector<federation::LinkChange>& changes) {
+    changes_.insert(changes_.end(), changes.begin(), changes.end());
     for (const federation::LinkChange& c : changes)
       log->info("{}: link to {} {} -> {}{}: {}", options.centre, c.node, federation::to_string(c.from),
                 federation::to_string(c.to), c.restarted ? " (restarted)" : "", c.reason);
@@ -188,6 +206,7 @@ Result<std::unique_ptr<FederatedLink>> FederatedLink::open(const FederationOptio
 Result<void> FederatedLink::send_sites(const std::string& party, std::span<const picture::SensorSite> sites) {
   Impl& s = *impl_;
   s.sites = sites.size();
+  s.site_table.assign(sites.begin(), sites.end());
   auto ok = s.feed_out->send_to(s.node_of(party), federation::Topic::feed, 0, SimTime{},
                                 federation::control_label(s.parties, s.controller_keys.record.party),
                                 federation::encode_feed_sites(sites, s.parties));
@@ -200,19 +219,26 @@ Result<void> FederatedLink::send_window(const std::string& party, SimTime end, s
                                         const security::ItemLabel& label) {
   Impl& s = *impl_;
   if (auto ok = s.pulse(); !ok) return ok;
+  // Nothing to a node whose link is down: its reader may still be matched (until its lease
+  // ends), and a reliable writer would block on what that reader never acknowledges.
+  if (s.links->state(s.node_of(party)) == federation::LinkState::down || s.abandoned[party]) return {};
   auto ok = s.feed_out->send_to(s.node_of(party), federation::Topic::feed, 0, end, label,
                                 federation::encode_feed_window(end, lines));
   if (!ok) return fail(ok.error());
+  s.last_window[party] = {end, std::vector<std::string>(lines.begin(), lines.end()), label};
+  s.sent_through[party] = end;
   if (*ok == 0) return fail(Errc::invalid_argument, "a window of reports was not released to " + s.node_of(party));
   return {};
 }
 
 Result<void> FederatedLink::send_end(const std::string& party) {
   Impl& s = *impl_;
+  if (s.links->state(s.node_of(party)) == federation::LinkState::down) return {};
   auto ok = s.feed_out->send_to(s.node_of(party), federation::Topic::feed, 0, SimTime{},
                                 federation::control_label(s.parties, s.controller_keys.record.party),
                                 federation::encode_feed_end());
   if (!ok) return fail(ok.error());
+  s.sent_through[party] = SimTime::from_ns(std::numeric_limits<std::int64_t>::max());
   return {};
 }
 
@@ -220,10 +246,44 @@ Result<FederatedLink::Collected> FederatedLink::collect(const std::string& party
   Impl& s = *impl_;
   const std::string& node = s.node_of(party);
   const auto deadline = Clock::now() + std::chrono::duration<double>(s.options.answer_timeout_s);
+  bool lost = false;
+  auto next_resend = Clock::now();
+  const auto resync_deadline = Clock::now() + std::chrono::seconds(5);
+  // Not waited for: a node given up, or one that was down when this window went out.
+  const auto sent = s.sent_through.find(party);
+  if (s.abandoned[party] || sent == s.sent_through.end() || sent->second < through) {
+    Collected none;
+    none.lost = true;
+    return none;
+  }
   for (;;) {
+    if (s.resyncing[party] && Clock::now() > resync_deadline) {
+      // Fail-safe, never stalled: the run goes on without this node's picture.
+      s.log->warn("{}: {} did not resynchronise within 5 s; its picture is left out for the rest of the run",
+                  s.options.centre, node);
+      s.abandoned[party] = true;
+      lost = true;
+      break;
+    }
+    // A restarted node may have joined after the sites were sent (the feed is volatile): the
+    // sites and the window again, until it answers (it ignores a window it has done).
+    if (s.resyncing[party] && Clock::now() >= next_resend && s.last_window.count(party) != 0) {
+      next_resend = Clock::now() + std::chrono::milliseconds(200);
+      if (auto ok = send_sites(party, s.site_table); !ok) return fail(ok.error());
+      const Impl::LastWindow w = s.last_window.at(party);
+      if (auto ok = send_window(party, w.end, w.lines, w.label); !ok) return fail(ok.error());
+    }
     s.drain();
     const auto d = s.done.find(node);
-    if (d != s.done.end() && d->second.through >= through && s.alerts_in[node] >= d->second.alerts) break;
+    if (d != s.done.end() && d->second.through >= through && s.alerts_in[node] >= d->second.alerts) {
+      s.resyncing[party] = false;
+      break;
+    }
+    // Fail-safe, never stalled: a node whose link is down is not waited for.
+    if (s.links->state(node) == federation::LinkState::down) {
+      lost = true;
+      break;
+    }
     if (Clock::now() > deadline)
       return fail(Errc::io_error, "national node " + node + " sent no tracks through t=" + std::to_string(through.s()) +
                                       " s within " + std::to_string(static_cast<int>(s.options.answer_timeout_s)) + " s");
@@ -236,9 +296,29 @@ Result<FederatedLink::Collected> FederatedLink::collect(const std::string& party
   q.clear();
   out.alerts = std::move(s.alerts[node]);
   s.alerts[node].clear();
+  out.lost = lost;
   return out;
 }
 
 std::uint64_t FederatedLink::refused() const { return impl_->centre_in->refused(); }
+
+std::vector<federation::LinkChange> FederatedLink::take_link_changes() {
+  if (auto ok = impl_->pulse(); !ok) impl_->log->warn("{}: {}", impl_->options.centre, ok.error().message);
+  return std::exchange(impl_->changes_, {});
+}
+
+void FederatedLink::resync(const std::string& party) {
+  impl_->resyncing[party] = true;
+  impl_->done.erase(impl_->node_of(party));  // its marks start again
+  impl_->alerts_in.erase(impl_->node_of(party));
+  impl_->pending.erase(impl_->node_of(party));  // the old process's last words: its tracks are orphans now
+  impl_->alerts.erase(impl_->node_of(party));
+}
+
+std::string FederatedLink::party_of(const std::string& node) const {
+  for (const auto& [party, n] : impl_->options.nationals)
+    if (n == node) return party;
+  return {};
+}
 
 }  // namespace jrads::run

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "jrads/core/result.hpp"
+#include "jrads/federation/link_monitor.hpp"
 #include "jrads/federation/track_update.hpp"
 #include "jrads/picture/report.hpp"
 #include "jrads/picture/tracker.hpp"
@@ -38,9 +39,16 @@ class FederatedLink {
   struct Collected {
     std::vector<federation::TrackUpdate> updates;
     std::vector<picture::Alert> alerts;
+    bool lost = false;  // the node's link is down: what it sent before, and no mark
   };
   [[nodiscard]] Result<Collected> collect(const std::string& party, SimTime through);
   [[nodiscard]] std::uint64_t refused() const;
+  // The centre's link changes to the national nodes since the last call (each also logged).
+  [[nodiscard]] std::vector<federation::LinkChange> take_link_changes();
+  [[nodiscard]] std::string party_of(const std::string& node) const;
+  // The party's node restarted: the sites go to it again (with the next windows, until it
+  // answers), and its marks and alert count start afresh.
+  void resync(const std::string& party);
 
  private:
   struct Impl;

@@ -103,6 +103,7 @@ class PictureChain {
       for (std::size_t s = 0; s < nationals_.size(); ++s)
         for (federation::TrackUpdate& u : nationals_[s].take_updates()) all.emplace_back(static_cast<std::uint32_t>(s), std::move(u));
     } else {
+      if (auto ok = follow_links(); !ok) return fail(ok.error());
       if (!finished_) {
         for (std::size_t p = 0; p < party_names_.size(); ++p) {
           if (auto ok = link_->send_window(party_names_[p], window_end, lines_[p], window_labels_[p]); !ok) return fail(ok.error());
@@ -169,6 +170,27 @@ class PictureChain {
   }
 
  private:
+  // Fail-safe on link loss: a node whose link is down has its tracks held (coasting); one that
+  // comes back as a new process gets the sensor sites again and its new tracks take over its
+  // old ones (TrackFuser::restart_source).
+  [[nodiscard]] Result<void> follow_links() {
+    for (const federation::LinkChange& c : link_->take_link_changes()) {
+      const auto at = std::find(party_names_.begin(), party_names_.end(), link_->party_of(c.node));
+      if (at == party_names_.end()) continue;
+      const auto p = static_cast<std::uint32_t>(at - party_names_.begin());
+      if (c.to == federation::LinkState::down) {
+        regional_->set_source_up(p, false);
+      } else if (c.to == federation::LinkState::up && (c.restarted || c.from == federation::LinkState::down)) {
+        if (c.restarted) {
+          regional_->restart_source(p);
+          link_->resync(*at);
+        }
+        regional_->set_source_up(p, true);
+      }
+    }
+    return {};
+  }
+
   std::vector<picture::SensorSite> sites_;
   security::PartyTable parties_;
   FederatedLink* link_ = nullptr;

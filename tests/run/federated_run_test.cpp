@@ -1,11 +1,16 @@
 // `jrads run --federated` end to end: the program itself, its national nodes as `jrads node`
 // processes over Cyclone DDS on the loopback.
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
+#include <ctime>
 #include <filesystem>
+#include <thread>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -87,6 +92,86 @@ TEST(FederatedRun, ReproducesTheInProcessRegionalRunByteForByte) {
     EXPECT_NE(log.find("link to EXCON unknown -> up"), std::string::npos) << log;
     EXPECT_NE(log.find("link to KAL-RC unknown -> up"), std::string::npos) << log;
   }
+}
+
+// Seconds since midnight of a log line's "[YYYY-MM-DD HH:MM:SS.mmm]" stamp (spdlog, local time).
+double stamp_s(const std::string& line) {
+  int h = 0, m = 0;
+  double sec = 0.0;
+  if (line.size() < 25 || std::sscanf(line.c_str() + 12, "%d:%d:%lf", &h, &m, &sec) != 3) return -1.0;
+  return h * 3600.0 + m * 60.0 + sec;
+}
+
+double now_of_day_s() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm local{};
+  localtime_r(&t, &local);
+  const double frac = static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000) / 1000.0;
+  return local.tm_hour * 3600.0 + local.tm_min * 60.0 + local.tm_sec + frac;
+}
+
+std::string line_with(const std::string& text, const std::string& what) {
+  const auto at = text.find(what);
+  if (at == std::string::npos) return {};
+  const auto begin = text.rfind('\n', at);
+  return text.substr(begin == std::string::npos ? 0 : begin + 1, at - (begin == std::string::npos ? 0 : begin + 1));
+}
+
+// Fail-safe under a lost node: MOR's national node is killed during the run. The centre sees the
+// loss within 3 s and goes on without it (no stall, no error), holding its tracks. The node is
+// restarted: the centre sees the new process, sends it the sites again, and it serves the rest
+// of the run. No civil aircraft is engaged.
+TEST(FederatedRun, ANationalNodeKilledAndRestartedIsDetectedWithinThreeSecondsAndResynchronised) {
+  const fs::path dir = fresh_dir("federated-kill");
+  const fs::path out = dir / "run";
+  const std::string domain = std::to_string(1 + (getpid() + 100) % 200);
+  std::vector<std::string> args = {kJrads.string(), "run", "--out", out.string(), "--federated", "--domain", domain};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  const std::string log = (dir / "run.log").string();
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  pid_t run = 0;
+  ASSERT_EQ(posix_spawn(&run, kJrads.c_str(), &actions, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  // Wait until MOR-N serves (its links up), then find it by its configuration and kill it.
+  const fs::path mor_log = out / "nodes" / "MOR-N.log";
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (read_file(mor_log).find("link to KAL-RC unknown -> up") == std::string::npos &&
+         std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  pid_t mor = -1;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    const std::string cmd = read_file(e.path() / "cmdline");
+    if (cmd.find((out / "nodes" / "MOR-N.yaml").string()) != std::string::npos) mor = std::stoi(e.path().filename());
+  }
+  ASSERT_GT(mor, 0) << "MOR-N's process not found";
+  const double killed_at = now_of_day_s();
+  ASSERT_EQ(kill(mor, SIGKILL), 0);
+  std::this_thread::sleep_for(std::chrono::seconds(4));
+  const int restarted = jrads({"node", "--config", (out / "nodes" / "MOR-N.yaml").string()}, dir / "MOR-N-again.log");
+  int status = 0;
+  waitpid(run, &status, 0);
+  const std::string text = read_file(log);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << text;
+  EXPECT_EQ(restarted, 0) << read_file(dir / "MOR-N-again.log");
+  const std::string down = line_with(text, "link to MOR-N up -> down");
+  ASSERT_FALSE(down.empty()) << text;
+  const double detected_s = stamp_s(down) - killed_at;
+  EXPECT_GT(detected_s, 0.0) << down;
+  EXPECT_LE(detected_s, 3.0) << down;
+  EXPECT_NE(text.find("link to MOR-N down -> up (restarted)"), std::string::npos) << text;
+  const std::string again = read_file(dir / "MOR-N-again.log");
+  EXPECT_NE(again.find("MOR-N: "), std::string::npos) << again;
+  EXPECT_EQ(again.find("MOR-N: 0 windows"), std::string::npos) << again;
+  const std::string summary = read_file(out / "summary.json");
+  EXPECT_NE(summary.find("\"civil_engaged\": 0"), std::string::npos) << summary;
+  std::printf("loss detected %.2f s after the kill\n", detected_s);
 }
 
 // A node given a broken configuration says where, and the run does not start.

@@ -30,8 +30,11 @@ class Egress {
  public:
   // `bus` and `keys` outlive the egress. on_decision: each distinct release decision (for
   // the audit log).
+  // first_seq: the sequence number of the first sample to each peer on each topic. A node that
+  // may restart starts from its start time (sequence_base()), so that its new samples are still
+  // above everything it sent before and the receivers' replay check holds across the restart.
   Egress(DdsBus& bus, const security::NodeKeys& keys, security::PartyTable parties, std::vector<PeerNode> peers,
-         bool agreement_in_force, security::ReleaseGate::OnDecision on_decision);
+         bool agreement_in_force, security::ReleaseGate::OnDecision on_decision, std::uint64_t first_seq = 1);
   Egress(const Egress&) = delete;
   Egress& operator=(const Egress&) = delete;
 
@@ -57,7 +60,12 @@ class Egress {
   const security::NodeKeys& keys_;
   std::vector<PeerNode> peers_;
   security::ReleaseGate gate_;
+  std::uint64_t first_seq_ = 1;
   std::map<std::pair<std::size_t, Topic>, std::uint64_t> seq_;  // last seq per (peer, topic)
 };
+
+// A first sequence number from a start time in Unix milliseconds: 2^20 numbers a millisecond,
+// so a restart a second later starts a billion above anything a run could have sent.
+[[nodiscard]] constexpr std::uint64_t sequence_base(std::uint64_t unix_ms) noexcept { return (unix_ms << 20) + 1; }
 
 }  // namespace jrads::federation

@@ -37,6 +37,7 @@ struct NationalNodeParams {
   std::vector<PeerNode> peers;     // the controller and the centre at least (receivers, pair keys)
   bool agreement_in_force = true;
   LinkParams links;
+  std::uint64_t first_seq = 1;     // its egress's (sequence_base of its start time: replays stay refused across restarts)
   double idle_timeout_s = 60.0;    // no feed for this long (wall clock): give up
 };
 
