@@ -1,3 +1,4 @@
+#include "run/test_files.hpp"
 #include "jrads/run/engagement_run.hpp"
 
 #include <gtest/gtest.h>
@@ -28,6 +29,8 @@ namespace jrads::run {
 namespace {
 
 namespace fs = std::filesystem;
+using test_files::fresh_dir;
+using test_files::read_file;
 
 scenario::Scenario default_scenario() {
   scenario::ParseOutcome p = scenario::parse_scenario(scenario::default_scenario_yaml(), "<default>");
@@ -47,20 +50,6 @@ RunOptions seeded(std::uint64_t seed) {
   RunOptions o;
   o.seed = seed;
   return o;
-}
-
-fs::path fresh_dir(const std::string& name) {
-  const fs::path d = fs::path(JRADS_BINARY_DIR) / "test-output" / name;
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
-
-std::string read_file(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
 }
 
 std::vector<std::vector<std::string>> read_csv_text(const std::string& text) {

@@ -18,6 +18,8 @@
 
 #include <gtest/gtest.h>
 
+#include "run/test_files.hpp"
+
 
 extern char** environ;
 
@@ -25,22 +27,10 @@ namespace jrads::run {
 namespace {
 
 namespace fs = std::filesystem;
+using test_files::fresh_dir;
+using test_files::read_file;
 
 const fs::path kJrads = fs::path(JRADS_BINARY_DIR) / "apps" / "jrads" / "jrads";
-
-fs::path fresh_dir(const std::string& name) {
-  const fs::path d = fs::path(JRADS_BINARY_DIR) / "test-output" / name;
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
-
-std::string read_file(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
 
 // Runs the program; its exit status (output into `log`).
 int jrads(std::vector<std::string> args, const fs::path& log) {

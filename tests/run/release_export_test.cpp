@@ -1,3 +1,4 @@
+#include "run/test_files.hpp"
 #include "jrads/run/release_export.hpp"
 
 #include <gtest/gtest.h>
@@ -14,15 +15,9 @@ namespace jrads::run {
 namespace {
 
 namespace fs = std::filesystem;
+using test_files::fresh_dir;
 using security::category_bit;
 using security::Category;
-
-fs::path fresh_dir(const std::string& name) {
-  const fs::path d = fs::path(JRADS_BINARY_DIR) / "test-output" / name;
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
 
 security::SymmetricKey key_of(std::uint8_t tag) {
   security::SymmetricKey k;

@@ -1,3 +1,4 @@
+#include "run/test_files.hpp"
 #include "jrads/run/run_audit.hpp"
 
 #include <gtest/gtest.h>
@@ -13,6 +14,8 @@ namespace jrads::run {
 namespace {
 
 namespace fs = std::filesystem;
+using test_files::fresh_dir;
+using test_files::read_file;
 
 security::SigningKey key_of(std::uint8_t tag) {
   std::array<std::uint8_t, 32> seed{};
@@ -31,20 +34,6 @@ security::KeyLookup lookup(const AuditSigners& s) {
     if (it == known.end()) return fail(Errc::dangling_ref, "unknown key");
     return it->second;
   };
-}
-
-std::string read_file(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
-fs::path fresh_dir(const std::string& name) {
-  const fs::path d = fs::path(JRADS_BINARY_DIR) / "test-output" / name;
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
 }
 
 std::vector<EventRow> some_rows() {
