@@ -168,7 +168,7 @@ Result<TrackUpdate> decode_track_update(security::ByteView payload) {
     for (std::size_t i = 0; i < n; ++i) {
       const std::size_t len = r.next(1);
       if (!r.ok || payload.size() - r.at < len) return truncated("sensors");
-      if (len == 0 || len > kMaxSensorId) return bad("sensors", "an id of " + std::to_string(len) + " characters (1 to 32)");
+      if (len == 0 || len > kMaxSensorId) return bad("sensors", "an id of " + std::to_string(len) + " characters (1 to 64)");
       std::string id(reinterpret_cast<const char*>(payload.data() + r.at), len);
       r.at += len;
       for (char ch : id)

@@ -32,7 +32,7 @@ struct TrackUpdate {
 };
 
 inline constexpr std::size_t kMaxTrackSensors = 32;
-inline constexpr std::size_t kMaxSensorId = 32;
+inline constexpr std::size_t kMaxSensorId = 64;  // as long as a scenario's ids may be
 
 // Requires what decode_track_update accepts (a programming error otherwise).
 [[nodiscard]] security::Bytes encode_track_update(const TrackUpdate& u);
