@@ -53,6 +53,7 @@ struct FederatedLink::Impl {
   };
   std::map<std::string, LastWindow> last_window;                      // by party
   std::map<std::string, bool> resyncing;                              // by party: sites not yet confirmed
+  std::map<std::string, bool> restarted;                              // by party: since its last collect
   std::map<std::string, bool> abandoned;                              // by party: did not resynchronise
   std::map<std::string, SimTime> sent_through;                        // by party: the last window (or end) it was sent
   std::uint64_t beat = 0;
@@ -63,6 +64,22 @@ struct FederatedLink::Impl {
   std::shared_ptr<spdlog::logger> log = logger("run");
 
   const std::string& node_of(const std::string& party) const { return options.nationals.at(party); }
+
+  // A node came back as a new process: the sites go to it again (with the windows, until it
+  // answers); its marks and alert count start afresh, and what its old process sent last is
+  // dropped (those tracks are orphans now).
+  void resync(const std::string& node) {
+    for (const auto& [party, n] : options.nationals) {
+      if (n != node) continue;
+      resyncing[party] = true;
+      abandoned[party] = false;
+      restarted[party] = true;
+    }
+    done.erase(node);
+    alerts_in.erase(node);
+    pending.erase(node);
+    alerts.erase(node);
+  }
 
   // Both participants' heartbeats, once a second, so the national nodes see their links up.
   // Both participants' heartbeats once a second, so the national nodes see their links up;
@@ -94,6 +111,10 @@ struct FederatedLink::Impl {
 
   void note(const std::vector<federation::LinkChange>& changes) {
     changes_.insert(changes_.end(), changes.begin(), changes.end());
+    for (const federation::LinkChange& c : changes) {
+      // At once, not at the next window: a window may go to the new process before that.
+      if (c.restarted) resync(c.node);
+    }
     for (const federation::LinkChange& c : changes)
       log->info("{}: link to {} {} -> {}{}: {}", options.centre, c.node, federation::to_string(c.from),
                 federation::to_string(c.to), c.restarted ? " (restarted)" : "", c.reason);
@@ -254,6 +275,7 @@ Result<FederatedLink::Collected> FederatedLink::collect(const std::string& party
   if (s.abandoned[party] || sent == s.sent_through.end() || sent->second < through) {
     Collected none;
     none.lost = true;
+    none.restarted = std::exchange(s.restarted[party], false);
     return none;
   }
   for (;;) {
@@ -297,6 +319,7 @@ Result<FederatedLink::Collected> FederatedLink::collect(const std::string& party
   out.alerts = std::move(s.alerts[node]);
   s.alerts[node].clear();
   out.lost = lost;
+  out.restarted = std::exchange(s.restarted[party], false);
   return out;
 }
 
@@ -305,14 +328,6 @@ std::uint64_t FederatedLink::refused() const { return impl_->centre_in->refused(
 std::vector<federation::LinkChange> FederatedLink::take_link_changes() {
   if (auto ok = impl_->pulse(); !ok) impl_->log->warn("{}: {}", impl_->options.centre, ok.error().message);
   return std::exchange(impl_->changes_, {});
-}
-
-void FederatedLink::resync(const std::string& party) {
-  impl_->resyncing[party] = true;
-  impl_->done.erase(impl_->node_of(party));  // its marks start again
-  impl_->alerts_in.erase(impl_->node_of(party));
-  impl_->pending.erase(impl_->node_of(party));  // the old process's last words: its tracks are orphans now
-  impl_->alerts.erase(impl_->node_of(party));
 }
 
 std::string FederatedLink::party_of(const std::string& node) const {

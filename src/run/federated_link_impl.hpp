@@ -39,16 +39,15 @@ class FederatedLink {
   struct Collected {
     std::vector<federation::TrackUpdate> updates;
     std::vector<picture::Alert> alerts;
-    bool lost = false;  // the node's link is down: what it sent before, and no mark
+    bool lost = false;       // the node's link is down: what it sent before, and no mark
+    bool restarted = false;  // it came back as a new process since the last collect: these are the new one's
   };
   [[nodiscard]] Result<Collected> collect(const std::string& party, SimTime through);
   [[nodiscard]] std::uint64_t refused() const;
-  // The centre's link changes to the national nodes since the last call (each also logged).
+  // The centre's link changes to the national nodes since the last call (each also logged; a
+  // restarted node is already being resynchronised: the sites go to it again).
   [[nodiscard]] std::vector<federation::LinkChange> take_link_changes();
   [[nodiscard]] std::string party_of(const std::string& node) const;
-  // The party's node restarted: the sites go to it again (with the next windows, until it
-  // answers), and its marks and alert count start afresh.
-  void resync(const std::string& party);
 
  private:
   struct Impl;

@@ -113,6 +113,8 @@ class PictureChain {
       for (std::size_t p = 0; p < party_names_.size(); ++p) {
         auto got = link_->collect(party_names_[p], finished_ ? kEnd : window_end);
         if (!got) return fail(got.error());
+        // Before its new process's first updates: its old tracks become orphans.
+        if (got->restarted) regional_->restart_source(static_cast<std::uint32_t>(p));
         for (federation::TrackUpdate& u : got->updates) all.emplace_back(static_cast<std::uint32_t>(p), std::move(u));
         for (picture::Alert& a : got->alerts) remote_alerts_.emplace_back(static_cast<std::uint32_t>(p), std::move(a));
       }
@@ -171,8 +173,8 @@ class PictureChain {
 
  private:
   // Fail-safe on link loss: a node whose link is down has its tracks held (coasting); one that
-  // comes back as a new process gets the sensor sites again and its new tracks take over its
-  // old ones (TrackFuser::restart_source).
+  // comes back as a new process gets the sensor sites again (FederatedLink) and its new tracks
+  // take over its old ones (TrackFuser::restart_source, when its first updates are collected).
   [[nodiscard]] Result<void> follow_links() {
     for (const federation::LinkChange& c : link_->take_link_changes()) {
       const auto at = std::find(party_names_.begin(), party_names_.end(), link_->party_of(c.node));
@@ -181,11 +183,7 @@ class PictureChain {
       if (c.to == federation::LinkState::down) {
         regional_->set_source_up(p, false);
       } else if (c.to == federation::LinkState::up && (c.restarted || c.from == federation::LinkState::down)) {
-        if (c.restarted) {
-          regional_->restart_source(p);
-          link_->resync(*at);
-        }
-        regional_->set_source_up(p, true);
+        regional_->set_source_up(p, true);  // a restart's orphans: when its updates are collected
       }
     }
     return {};
