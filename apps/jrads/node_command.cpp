@@ -62,8 +62,8 @@ int node(const NodeRun& run) {
   p.parties = input->parties;
   p.tracker = input->tracker;
   p.agreement_in_force = input->agreement.in_force;
-  p.first_seq = federation::sequence_base(static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count()));
+  p.start_unix_ms = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
   for (const scenario::PeerConfig& peer : c.peers) {
     const security::PublicKeyRecord* rec = ring->current(peer.node);
     if (rec == nullptr) return fail_with(make_error(Errc::missing_key, "no public key of peer " + peer.node + " in " + c.keys.string()));

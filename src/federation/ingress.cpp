@@ -53,4 +53,20 @@ std::vector<OpenedSample> Ingress::take(Topic topic, std::int64_t now_unix_s) {
   return out;
 }
 
+std::vector<LinkChange> hear_heartbeats(Ingress& in, LinkMonitor& links, SimTime now, std::int64_t now_unix_s,
+                                        const std::function<void(const std::string&)>& on_refused) {
+  std::vector<LinkChange> out;
+  for (const OpenedSample& o : in.take(Topic::heartbeats, now_unix_s)) {
+    auto hb = decode_heartbeat(o.payload);
+    if (!hb || hb->node != o.header.sender) {
+      if (on_refused)
+        on_refused("refused a heartbeat from " + o.header.sender + ": " + (hb ? "it names another node" : hb.error().message));
+      continue;
+    }
+    std::vector<LinkChange> c = links.heard(*hb, now);
+    out.insert(out.end(), c.begin(), c.end());
+  }
+  return out;
+}
+
 }  // namespace jrads::federation

@@ -94,7 +94,7 @@ Result<NationalNode> NationalNode::make(NationalNodeParams params) {
   Impl& s = *impl;
   s.centre_need = centre_need;
   s.out.emplace(s.bus, s.params.keys, s.params.parties, s.params.peers, s.params.agreement_in_force,
-                security::ReleaseGate::OnDecision{}, s.params.first_seq);
+                security::ReleaseGate::OnDecision{}, sequence_base(s.params.start_unix_ms));
   std::vector<IngressPeer> in_peers;
   for (const PeerNode& p : s.params.peers) in_peers.push_back({p.node, p.key});
   s.in.emplace(s.bus, std::move(in_peers), s.params.keyring, [&s](const std::string& why) {
@@ -113,7 +113,7 @@ Result<NationalNodeReport> NationalNode::run(const std::function<SimTime()>& clo
   for (const PeerNode& p : s.params.peers) peer_ids.push_back(p.node);
   const SimTime start = clock();
   LinkMonitor links(peer_ids, s.params.links, start);
-  Heartbeat hb{me, static_cast<std::uint64_t>(unix_now()) * 1000 + static_cast<std::uint64_t>(start.ns() % 1000), 0};
+  Heartbeat hb{me, s.params.start_unix_ms, 0};
   SimTime next_beat = start, next_check = start, last_feed = start;
   const security::ItemLabel control = control_label(s.params.parties, s.params.keys.record.party);
   const auto note = [&](const std::vector<LinkChange>& changes) {
@@ -131,14 +131,7 @@ Result<NationalNodeReport> NationalNode::run(const std::function<SimTime()>& clo
       if (auto ok = s.out->send(Topic::heartbeats, 0, now, control, encode_heartbeat(hb)); !ok) return fail(ok.error());
       next_beat = now + SimTime::from_s(s.params.links.period_s);
     }
-    for (const OpenedSample& o : s.in->take(Topic::heartbeats, unix_now())) {
-      auto h = decode_heartbeat(o.payload);
-      if (!h || h->node != o.header.sender) {
-        s.log->warn("{}: refused a heartbeat from {}: {}", me, o.header.sender, h ? "names another node" : h.error().message);
-        continue;
-      }
-      note(links.heard(*h, clock()));
-    }
+    note(hear_heartbeats(*s.in, links, clock(), unix_now(), [&](const std::string& why) { s.log->warn("{}: {}", me, why); }));
     if (now >= next_check) {
       note(links.check(now));
       next_check = now + SimTime::from_s(s.params.links.check_s);

@@ -44,8 +44,7 @@ struct FederatedLink::Impl {
   std::map<std::string, federation::TracksDone> done;                 // each node's latest mark
   std::map<std::string, std::vector<picture::Alert>> alerts;          // by sending node
   std::map<std::string, std::uint64_t> alerts_in;                     // received, in all
-  std::size_t sites = 0;                                              // the sensor table's size
-  std::vector<picture::SensorSite> site_table;                        // sent again to a restarted node
+  std::vector<picture::SensorSite> site_table;                        // the run's; sent again to a restarted node
   struct LastWindow {
     SimTime end;
     std::vector<std::string> lines;
@@ -60,7 +59,8 @@ struct FederatedLink::Impl {
   Clock::time_point next_beat = Clock::now();
   std::optional<federation::LinkMonitor> links;  // the centre's view of the national nodes
   std::vector<federation::LinkChange> changes_;  // not yet taken
-  std::uint64_t epoch = static_cast<std::uint64_t>(unix_now());
+  std::uint64_t epoch = static_cast<std::uint64_t>(  // this process's start, Unix ms: new at each run
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
   std::shared_ptr<spdlog::logger> log = logger("run");
 
   const std::string& node_of(const std::string& party) const { return options.nationals.at(party); }
@@ -81,7 +81,6 @@ struct FederatedLink::Impl {
     alerts.erase(node);
   }
 
-  // Both participants' heartbeats, once a second, so the national nodes see their links up.
   // Both participants' heartbeats once a second, so the national nodes see their links up;
   // theirs taken, and the links checked, at every call.
   Result<void> pulse() {
@@ -97,14 +96,9 @@ struct FederatedLink::Impl {
         if (!ok) return fail(ok.error());
       }
     }
-    for (const federation::OpenedSample& o : centre_in->take(federation::Topic::heartbeats, unix_now())) {
-      auto hb = federation::decode_heartbeat(o.payload);
-      if (!hb || hb->node != o.header.sender) {
-        log->warn("{}: refused a heartbeat from {}", options.centre, o.header.sender);
-        continue;
-      }
-      note(links->heard(*hb, mono_now()));
-    }
+    note(federation::hear_heartbeats(*centre_in, *links, mono_now(), unix_now(), [&](const std::string& why) {
+      log->warn("{}: {}", options.centre, why);
+    }));
     note(links->check(mono_now()));
     return {};
   }
@@ -112,17 +106,26 @@ struct FederatedLink::Impl {
   void note(const std::vector<federation::LinkChange>& changes) {
     changes_.insert(changes_.end(), changes.begin(), changes.end());
     for (const federation::LinkChange& c : changes) {
+      log->info("{}: link to {} {} -> {}{}: {}", options.centre, c.node, federation::to_string(c.from),
+                federation::to_string(c.to), c.restarted ? " (restarted)" : "", c.reason);
       // At once, not at the next window: a window may go to the new process before that.
       if (c.restarted) resync(c.node);
     }
-    for (const federation::LinkChange& c : changes)
-      log->info("{}: link to {} {} -> {}{}: {}", options.centre, c.node, federation::to_string(c.from),
-                federation::to_string(c.to), c.restarted ? " (restarted)" : "", c.reason);
+  }
+
+  // The run's sensor table to the party's node.
+  Result<void> send_sites(const std::string& party) {
+    auto ok = feed_out->send_to(node_of(party), federation::Topic::feed, 0, SimTime{},
+                                federation::control_label(parties, controller_keys.record.party),
+                                federation::encode_feed_sites(site_table, parties));
+    if (!ok) return fail(ok.error());
+    if (*ok == 0) return fail(Errc::invalid_argument, "the sensor sites were not released to " + node_of(party));
+    return {};
   }
 
   void drain() {
     for (federation::OpenedSample& s : centre_in->take(federation::Topic::alerts, unix_now())) {
-      auto a = federation::decode_alert(s.payload, sites);
+      auto a = federation::decode_alert(s.payload, site_table.size());
       auto label = security::from_label(s.label, parties);
       ++alerts_in[s.header.sender];  // counted even when refused: the mark counts what was sent
       if (!a || !label) {
@@ -225,15 +228,8 @@ Result<std::unique_ptr<FederatedLink>> FederatedLink::open(const FederationOptio
 }
 
 Result<void> FederatedLink::send_sites(const std::string& party, std::span<const picture::SensorSite> sites) {
-  Impl& s = *impl_;
-  s.sites = sites.size();
-  s.site_table.assign(sites.begin(), sites.end());
-  auto ok = s.feed_out->send_to(s.node_of(party), federation::Topic::feed, 0, SimTime{},
-                                federation::control_label(s.parties, s.controller_keys.record.party),
-                                federation::encode_feed_sites(sites, s.parties));
-  if (!ok) return fail(ok.error());
-  if (*ok == 0) return fail(Errc::invalid_argument, "the sensor sites were not released to " + s.node_of(party));
-  return {};
+  impl_->site_table.assign(sites.begin(), sites.end());
+  return impl_->send_sites(party);
 }
 
 Result<void> FederatedLink::send_window(const std::string& party, SimTime end, std::span<const std::string> lines,
@@ -291,7 +287,7 @@ Result<FederatedLink::Collected> FederatedLink::collect(const std::string& party
     // sites and the window again, until it answers (it ignores a window it has done).
     if (s.resyncing[party] && Clock::now() >= next_resend && s.last_window.count(party) != 0) {
       next_resend = Clock::now() + std::chrono::milliseconds(200);
-      if (auto ok = send_sites(party, s.site_table); !ok) return fail(ok.error());
+      if (auto ok = s.send_sites(party); !ok) return fail(ok.error());
       const Impl::LastWindow w = s.last_window.at(party);
       if (auto ok = send_window(party, w.end, w.lines, w.label); !ok) return fail(ok.error());
     }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "jrads/federation/dds_bus.hpp"
+#include "jrads/federation/link_monitor.hpp"
 #include "jrads/federation/sample.hpp"
 
 namespace jrads::federation {
@@ -43,5 +44,11 @@ class Ingress {
   SequenceGuard guard_;
   std::uint64_t refused_ = 0, accepted_ = 0;
 };
+
+// Every heartbeat waiting on the ingress, heard by the monitor at `now`: one that does not decode,
+// or names a node other than its sender, is refused with its reason. The changes they made.
+[[nodiscard]] std::vector<LinkChange> hear_heartbeats(Ingress& in, LinkMonitor& links, SimTime now,
+                                                      std::int64_t now_unix_s,
+                                                      const std::function<void(const std::string&)>& on_refused);
 
 }  // namespace jrads::federation

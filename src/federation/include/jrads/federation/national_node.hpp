@@ -37,7 +37,9 @@ struct NationalNodeParams {
   std::vector<PeerNode> peers;     // the controller and the centre at least (receivers, pair keys)
   bool agreement_in_force = true;
   LinkParams links;
-  std::uint64_t first_seq = 1;     // its egress's (sequence_base of its start time: replays stay refused across restarts)
+  // When this process started, Unix ms (>= 1): its heartbeats' epoch, new at each restart, and
+  // its egress's first sequence number (sequence_base), so replays stay refused across restarts.
+  std::uint64_t start_unix_ms = 1;
   double idle_timeout_s = 60.0;    // no feed for this long (wall clock): give up
 };
 
