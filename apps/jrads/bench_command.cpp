@@ -2,8 +2,6 @@
 // centre's fused picture, over Cyclone DDS between two processes on the loopback, measured
 // beside Cyclone's own ddsperf at the same sample size; then the most track updates per second
 // one node can send another.
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,6 +18,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "federated_nodes.hpp"
 #include "jrads/core/log.hpp"
 #include "jrads/core/rng.hpp"
 #include "jrads/federation/dds_bus.hpp"
@@ -31,7 +30,6 @@
 #include "jrads/federation/track_update.hpp"
 #include "jrads/security/keys.hpp"
 
-extern char** environ;
 
 namespace jrads::app {
 namespace {
@@ -149,18 +147,11 @@ int run_national(const BenchRun& run) {
   return 0;
 }
 
+// A helper process (args[0] is the program): its pid, or -1.
 pid_t spawn(std::vector<std::string> args, const std::string& log) {
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  pid_t pid = 0;
-  const int r = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return r == 0 ? pid : -1;
+  const std::string program = args.front();
+  auto pid = spawn_logged(program, std::move(args), log);
+  return pid ? *pid : -1;
 }
 
 double percentile(std::vector<double> v, double q) {

@@ -1,6 +1,7 @@
 #include "federated_nodes.hpp"
 
 #include <chrono>
+#include <cstring>
 #include <csignal>
 #include <fcntl.h>
 #include <fstream>
@@ -82,28 +83,31 @@ Result<FederatedNodes> start_federated_nodes(const run::RunInput& in, const std:
     const std::filesystem::path file = out.dir / (node + ".yaml");
     const std::string text = scenario::to_yaml(c);
     if (auto ok = security::write_file_atomically(file, security::as_bytes(text), 0644, true); !ok) return fail(ok.error());
-    const std::string log = (out.dir / (node + ".log")).string();
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-    const std::string config = file.string();
-    char exe[] = "/proc/self/exe";
-    char arg0[] = "jrads", arg1[] = "node", arg2[] = "--config";
-    std::vector<char> arg3(config.begin(), config.end());
-    arg3.push_back('\0');
-    char* argv[] = {arg0, arg1, arg2, arg3.data(), nullptr};
-    pid_t pid = 0;
-    const int spawned = posix_spawn(&pid, exe, &actions, nullptr, argv, environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (spawned != 0) {
+    auto pid = spawn_logged("/proc/self/exe", {"jrads", "node", "--config", file.string()},
+                            (out.dir / (node + ".log")).string());
+    if (!pid) {
       (void)stop_federated_nodes(out, 0.0);
-      return fail(Errc::io_error, "cannot start node " + node + ": " + std::strerror(spawned));
+      return fail(Errc::io_error, "cannot start node " + node + ": " + pid.error().message);
     }
     out.names.push_back(node);
-    out.pids.push_back(pid);
+    out.pids.push_back(*pid);
   }
   return out;
+}
+
+Result<pid_t> spawn_logged(const std::string& program, std::vector<std::string> args, const std::string& log) {
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  pid_t pid = 0;
+  const int r = posix_spawnp(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (r != 0) return fail(Errc::io_error, program + ": " + std::strerror(r));
+  return pid;
 }
 
 Result<void> stop_federated_nodes(FederatedNodes& nodes, double timeout_s) {

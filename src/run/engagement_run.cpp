@@ -151,9 +151,9 @@ class ClosedLoop final : public sim::SimulationSink {
     for (std::size_t i = 0; i < sites_.size(); ++i) sites_[i].label = infos[i].label;
     if (release_) export_.emplace(in_.parties, in_.chain.lead_party, in_.agreement.in_force, sites_);
     for (const auto& i : infos) sensor_ids_.push_back(i.id);
-    tracker_.emplace(sites_, in_.tracker, picture_mode_, in_.parties, link_);
-    if (auto ok = tracker_->start(); !ok) return fail_with(ok.error().message);
-    const LocalFrame& region = tracker_->frame().region();
+    chain_.emplace(sites_, in_.tracker, picture_mode_, in_.parties, link_);
+    if (auto ok = chain_->start(); !ok) return fail_with(ok.error().message);
+    const LocalFrame& region = chain_->frame().region();
 
     node::CommandPostParams post = in_.post;
     for (const UnitSite& us : in_.units) {
@@ -167,7 +167,7 @@ class ClosedLoop final : public sim::SimulationSink {
           return;
         }
         u.linked_sensors.push_back(
-            {id, tracker_->frame().sensor_position(static_cast<std::uint32_t>(at - sensor_ids_.begin())), *range});
+            {id, chain_->frame().sensor_position(static_cast<std::uint32_t>(at - sensor_ids_.begin())), *range});
       }
       post.units.push_back(std::move(u));
     }
@@ -201,7 +201,7 @@ class ClosedLoop final : public sim::SimulationSink {
 
   void on_truth(SimTime t, std::span<const std::pair<PlatformIndex, world::PlatformState>> samples) override {
     if (failed()) return;
-    const LocalFrame& region = tracker_->frame().region();
+    const LocalFrame& region = chain_->frame().region();
     for (const auto& [i, st] : samples) {
       const world::PlatformParams& p = world_->platform(i);
       if (p.category != world::Category::hostile || hit_[i.value()]) continue;
@@ -228,7 +228,7 @@ class ClosedLoop final : public sim::SimulationSink {
       line.pop_back();  // the newline
       auto report = picture::parse_detection_line(line, sites_, "detections.csv", ++detection_line_);
       JRADS_ASSERT(report.has_value());  // our own rows
-      tracker_->add(*report, line);
+      chain_->add(*report, line);
     }
   }
 
@@ -236,8 +236,8 @@ class ClosedLoop final : public sim::SimulationSink {
     los_ = TerrainLineOfSight();  // the world and its terrain go with the simulation loop
     world_ = nullptr;
     if (failed()) return;
-    if (auto ok = tracker_->finish(); !ok) return fail_with(ok.error().message);
-    auto rows = tracker_->take_rows(PictureChain::kEnd);
+    if (auto ok = chain_->finish(); !ok) return fail_with(ok.error().message);
+    auto rows = chain_->take_rows(PictureChain::kEnd);
     if (!rows) return fail_with(rows.error().message);
     emit_tracks(*rows);
     take_alerts();
@@ -249,7 +249,7 @@ class ClosedLoop final : public sim::SimulationSink {
   // gate (the test EveryRowLeavesThroughTheReleaseGate counts them).
   void emit_tracks(const std::vector<picture::TrackRow>& rows) {
     tracks_.write(rows);
-    if (export_) export_->tracks(rows, [this](std::uint32_t set) { return tracker_->sources(set); });
+    if (export_) export_->tracks(rows, [this](std::uint32_t set) { return chain_->sources(set); });
   }
 
   // Interceptors meeting their aim point within [t0, t1): the end game, before the sensors
@@ -272,7 +272,7 @@ class ClosedLoop final : public sim::SimulationSink {
   // The picture's latest rows go to the command post; its launches into the air.
   void after_window(SimTime t1, const world::World& world) {
     if (failed()) return;
-    auto taken = tracker_->take_rows(t1);
+    auto taken = chain_->take_rows(t1);
     if (!taken) return fail_with(taken.error().message);
     std::vector<picture::TrackRow> rows = std::move(*taken);
     emit_tracks(rows);
@@ -280,7 +280,7 @@ class ClosedLoop final : public sim::SimulationSink {
     if (!rows.empty()) {
       const SimTime latest = rows.back().time;
       picture_.clear();
-      const picture::CommonFrame& frame = tracker_->frame();
+      const picture::CommonFrame& frame = chain_->frame();
       for (const picture::TrackRow& r : rows) {
         if (r.time != latest) continue;
         node::PictureTrack t;
@@ -293,7 +293,7 @@ class ClosedLoop final : public sim::SimulationSink {
       }
     }
     // A track the tracker has since deleted is no picture (and has no evidence to check).
-    for (node::PictureTrack& t : picture_) t.evidence = tracker_->evidence(t.row.track_number);
+    for (node::PictureTrack& t : picture_) t.evidence = chain_->evidence(t.row.track_number);
     std::erase_if(picture_, [](const node::PictureTrack& t) { return t.evidence == nullptr; });
     node::StepResult step = post_->step(t1, picture_);
     for (const node::EngagementEvent& e : step.events) record(e, world);
@@ -348,7 +348,7 @@ class ClosedLoop final : public sim::SimulationSink {
 
   // The new alerts: kept for alerts.csv, and logged for the log's reader (log_egress.hpp).
   void take_alerts() {
-    for (auto& a : tracker_->take_alerts()) {
+    for (auto& a : chain_->take_alerts()) {
       log_.alert(a);
       alerts_.push_back(std::move(a));
     }
@@ -382,7 +382,7 @@ class ClosedLoop final : public sim::SimulationSink {
 
   // The live platform nearest a region point at time t, within max_m; -1 when none.
   std::int32_t nearest_platform(const world::World& world, SimTime t, const Eigen::Vector3d& pos_enu, double max_m) const {
-    const Eigen::Vector3d p_ecef = tracker_->frame().region().ecef_from_enu(Enu::from(pos_enu)).vec();
+    const Eigen::Vector3d p_ecef = chain_->frame().region().ecef_from_enu(Enu::from(pos_enu)).vec();
     std::int32_t best = -1;
     double best_m = max_m;
     for (std::uint32_t i = 0; i < world.platform_count(); ++i) {
@@ -425,7 +425,7 @@ class ClosedLoop final : public sim::SimulationSink {
     const PlatformIndex pi(static_cast<std::uint32_t>(met));
     const world::PlatformParams& p = world.platform(pi);
     const auto st = world.state_at(pi, t);
-    const LocalFrame& region = tracker_->frame().region();
+    const LocalFrame& region = chain_->frame().region();
     const Eigen::Vector3d pos = region.enu_from_ecef(st->pos_ecef).vec();
     const Eigen::Vector3d vel = region.enu_from_ecef_vec(st->vel_ecef);
     engage::Intercept at;
@@ -502,7 +502,7 @@ class ClosedLoop final : public sim::SimulationSink {
   std::vector<world::PlatformParams> platforms_;
   std::vector<picture::SensorSite> sites_;
   std::vector<std::string> sensor_ids_;
-  std::optional<PictureChain> tracker_;
+  std::optional<PictureChain> chain_;
   std::optional<node::CommandPost> post_;
   bool release_ = false;
   std::optional<ReleaseExport> export_;

@@ -32,8 +32,8 @@ using test_files::read_file;
 
 const fs::path kJrads = fs::path(JRADS_BINARY_DIR) / "apps" / "jrads" / "jrads";
 
-// Runs the program; its exit status (output into `log`).
-int jrads(std::vector<std::string> args, const fs::path& log) {
+// Starts the program, its output into `log`: its pid, or -1.
+pid_t start(std::vector<std::string> args, const fs::path& log) {
   args.insert(args.begin(), kJrads.string());
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
@@ -45,11 +45,18 @@ int jrads(std::vector<std::string> args, const fs::path& log) {
   pid_t pid = 0;
   const int spawned = posix_spawn(&pid, kJrads.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) return -1;
+  return spawned == 0 ? pid : -1;
+}
+
+// Its exit status (128 + the signal when killed).
+int wait_for(pid_t pid) {
   int status = 0;
-  waitpid(pid, &status, 0);
+  if (pid < 0 || waitpid(pid, &status, 0) < 0) return -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
+
+// Runs the program to its end; its exit status.
+int jrads(std::vector<std::string> args, const fs::path& log) { return wait_for(start(std::move(args), log)); }
 
 // The federated run's files are the in-process regional run's, byte for byte (its record of
 // every decision and release included): the same reports reach the same national trackers,
@@ -116,18 +123,9 @@ TEST(FederatedRun, ANationalNodeKilledAndRestartedIsDetectedWithinThreeSecondsAn
   const fs::path dir = fresh_dir("federated-kill");
   const fs::path out = dir / "run";
   const std::string domain = std::to_string(1 + (getpid() + 100) % 200);
-  std::vector<std::string> args = {kJrads.string(), "run", "--out", out.string(), "--federated", "--domain", domain};
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  const std::string log = (dir / "run.log").string();
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  pid_t run = 0;
-  ASSERT_EQ(posix_spawn(&run, kJrads.c_str(), &actions, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
+  const fs::path log = dir / "run.log";
+  const pid_t run = start({"run", "--out", out.string(), "--federated", "--domain", domain}, log);
+  ASSERT_GT(run, 0);
   // Wait until MOR-N serves (its links up), then find it by its configuration and kill it.
   const fs::path mor_log = out / "nodes" / "MOR-N.log";
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -145,10 +143,9 @@ TEST(FederatedRun, ANationalNodeKilledAndRestartedIsDetectedWithinThreeSecondsAn
   ASSERT_EQ(kill(mor, SIGKILL), 0);
   std::this_thread::sleep_for(std::chrono::seconds(4));
   const int restarted = jrads({"node", "--config", (out / "nodes" / "MOR-N.yaml").string()}, dir / "MOR-N-again.log");
-  int status = 0;
-  waitpid(run, &status, 0);
+  const int status = wait_for(run);
   const std::string text = read_file(log);
-  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << text;
+  ASSERT_EQ(status, 0) << text;
   EXPECT_EQ(restarted, 0) << read_file(dir / "MOR-N-again.log");
   const std::string down = line_with(text, "link to MOR-N up -> down");
   ASSERT_FALSE(down.empty()) << text;
