@@ -22,7 +22,7 @@ void RegionalPicture::apply(std::uint32_t source, const TrackUpdate& u) {
 
 void RegionalPicture::restart_source(std::uint32_t source) {
   fuser_.restart_source(source);
-  constexpr std::uint32_t kOrphanBit = 0x80000000u;  // as TrackFuser::members() reports an orphan
+  using picture::kOrphanBit;
   std::map<std::pair<std::uint32_t, std::uint32_t>, Known> moved;
   for (auto it = known_.begin(); it != known_.end();) {
     if (it->first.first == (source | kOrphanBit)) {

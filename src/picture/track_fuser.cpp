@@ -39,8 +39,6 @@ Matrix6d block_rotation(const Eigen::Matrix3d& r) noexcept {
 }
 
 using Key = std::uint64_t;  // (source << 32) | national track number: map order is by source
-constexpr std::uint32_t kOrphanBit = 0x80000000u;
-
 Key key_of(std::uint32_t source, std::uint32_t number) noexcept {
   return (static_cast<Key>(source) << 32) | number;
 }

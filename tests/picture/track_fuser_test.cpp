@@ -283,7 +283,7 @@ TEST(TrackFuser, ARestartedSourcesNewTracksKeepTheRegionalNumbers) {
   for (int i = 0; i < 20; ++i) {
     const std::uint32_t now = fuser.regional_of(1, 5001 + static_cast<std::uint32_t>(i));
     EXPECT_EQ(now, before[i]) << "aircraft " << i;
-    for (const FusedMember& m : fuser.members(now)) EXPECT_LT(m.source, 0x80000000u) << "an orphan is left";
+    for (const FusedMember& m : fuser.members(now)) EXPECT_LT(m.source, kOrphanBit) << "an orphan is left";
   }
   EXPECT_EQ(fuser.stats().regional_started, started);
   EXPECT_EQ(fuser.stats().resynced, 20u);

@@ -67,6 +67,10 @@ struct FusionParams {
   security::PartyIndex label_originator = 0;  // the regional centre's party: its tracks' labels
 };
 
+// A restarted source's tracks from before its restart (restart_source) are held under the
+// source with this bit set; sources themselves must be below it.
+inline constexpr std::uint32_t kOrphanBit = 0x80000000u;
+
 struct FusedMember {
   std::uint32_t source = 0;
   std::uint32_t track_number = 0;  // the national track number
@@ -113,7 +117,7 @@ class TrackFuser {
   // members are listed by members()).
   [[nodiscard]] std::vector<TrackRow> fuse(SimTime now);
   // The national tracks of a regional track at the last fusion, by source (empty when none); an
-  // orphan's source has bit 31 set (sources themselves must be below 2^31).
+  // orphan's source has kOrphanBit set.
   [[nodiscard]] std::vector<FusedMember> members(std::uint32_t regional_number) const;
   // The regional track a national track is bound to, 0 when none.
   [[nodiscard]] std::uint32_t regional_of(std::uint32_t source, std::uint32_t track_number) const;
