@@ -30,8 +30,9 @@ class PictureChain {
   // `link`: the federated run's (outlives the chain), or null for in-process national pictures.
   PictureChain(const std::vector<picture::SensorSite>& sites, const picture::TrackerParams& params, PictureMode mode,
                const security::PartyTable& parties, FederatedLink* link = nullptr)
-      : sites_(sites), parties_(parties), link_(link), frame_(picture::CommonFrame::centroid_of(sites), sites,
-                                                             params.adsb_min_vertical_sigma_m) {
+      : sites_(sites),
+        link_(link),
+        frame_(picture::CommonFrame::centroid_of(sites), sites, params.adsb_min_vertical_sigma_m) {
     if (mode == PictureMode::central && link == nullptr) {
       central_.emplace(sites, params);
       return;
@@ -190,7 +191,6 @@ class PictureChain {
   }
 
   std::vector<picture::SensorSite> sites_;
-  security::PartyTable parties_;
   FederatedLink* link_ = nullptr;
   picture::CommonFrame frame_;
   std::optional<picture::Tracker> central_;
