@@ -809,11 +809,16 @@ void Tracker::Impl::emit_rows(SimTime now) {
     row.pos = geo_now[static_cast<std::size_t>(i)];  // the same predicted position (locate_tracks)
     const Eigen::Matrix3d rot = frame.rot_local_from_region(row.pos);
     row.vel_enu = frame.local_velocity(row.pos, g.x.segment<3>(3));
-    Eigen::Matrix<double, 6, 6> local_from_region = Eigen::Matrix<double, 6, 6>::Zero();
-    local_from_region.topLeftCorner<3, 3>() = rot;
-    local_from_region.bottomRightCorner<3, 3>() = rot;
-    const Eigen::Matrix<double, 6, 6> cov = local_from_region * g.P.topLeftCorner<6, 6>() * local_from_region.transpose();
-    row.cov = 0.5 * (cov + cov.transpose());  // exactly symmetric: as a track sample carries it (upper triangle)
+    // The rotation is block-diagonal: three 3x3 sandwiches, not a 6x6 one (a sixth of the
+    // tracker's time otherwise); the diagonal blocks made exactly symmetric, as a track sample
+    // carries the upper triangle.
+    const Eigen::Matrix3d pp = rot * g.P.block<3, 3>(0, 0) * rot.transpose();
+    const Eigen::Matrix3d pv = rot * g.P.block<3, 3>(0, 3) * rot.transpose();
+    const Eigen::Matrix3d vv = rot * g.P.block<3, 3>(3, 3) * rot.transpose();
+    row.cov.topLeftCorner<3, 3>() = 0.5 * (pp + pp.transpose());
+    row.cov.topRightCorner<3, 3>() = pv;
+    row.cov.bottomLeftCorner<3, 3>() = pv.transpose();
+    row.cov.bottomRightCorner<3, 3>() = 0.5 * (vv + vv.transpose());
     row.sigma_pos_m = std::sqrt(std::max(0.0, g.P.block<3, 3>(0, 0).trace()));
     row.sigma_vel_mps = std::sqrt(std::max(0.0, g.P.block<3, 3>(3, 3).trace()));
     row.label = t.label;
