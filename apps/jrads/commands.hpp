@@ -38,6 +38,8 @@ struct ChainRun {
   std::string picture = "central";  // "central" or "regional" (run::PictureMode)
   bool federated = false;            // national nodes as `jrads node` processes over DDS
   std::optional<std::uint32_t> domain;  // federated: the DDS domain (default: from the process id)
+  int cut_links = 0;                    // federated: the exercise cuts the national nodes' links this many times
+  int cut_windows = 10;                 // federated: each cut lasts this many windows
 };
 // World, sensors, picture, engagement planning, command and simulated outcomes in one process
 // (jrads run); writes the run's files into out_dir and prints the outcome.

@@ -50,6 +50,7 @@ Result<FederatedNodes> start_federated_nodes(const run::RunInput& in, const std:
   const std::string lead = in.chain.lead_party;
   run::FederationOptions& f = out.options;
   f.domain = domain;
+  f.feed_domain = scenario::default_feed_domain(domain);
   f.keys = keys;
   f.controller = "EXCON";
   f.centre = lead + "-RC";
@@ -72,6 +73,7 @@ Result<FederatedNodes> start_federated_nodes(const run::RunInput& in, const std:
     c.party = party;
     c.role = scenario::NodeRole::national;
     c.domain = domain;
+    c.feed_domain = f.feed_domain;
     c.keys = keys;
     if (!scenario_path.empty()) c.scenario = std::filesystem::absolute(scenario_path);
     c.seed = seed;

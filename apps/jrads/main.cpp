@@ -243,8 +243,17 @@ int run(int argc, char** argv) {
   run_cmd->add_flag("--federated", chain_run.federated,
                     "Run each party's national picture as its own `jrads node` process, over Cyclone DDS on the "
                     "loopback (the picture is then regional)");
-  run_cmd->add_option("--domain", chain_run.domain, "Federated: the DDS domain (default: from the process id)")
-      ->check(CLI::Range(0, 232));
+  run_cmd->add_option("--domain", chain_run.domain,
+                      "Federated: the DDS domain (default: from the process id); the feed uses the next one")
+      ->check(CLI::Range(0, 231));
+  run_cmd->add_option("--cut-links", chain_run.cut_links,
+                      "Federated: cut a national node's federation link (Cyclone's deaf and mute) this many times, "
+                      "spread over the run, each node in turn; federation.json counts what was lost")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000));
+  run_cmd->add_option("--cut-windows", chain_run.cut_windows, "Federated: how many windows (seconds) each cut lasts")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
 
   jrads::app::BenchRun bench_run;
   bench_run.domain = 1 + static_cast<std::uint32_t>(getpid()) % 200;

@@ -1,4 +1,6 @@
 // `jrads run`: the whole chain, closed loop, in one process.
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -17,14 +19,33 @@
 #include "jrads/security/sealed_file.hpp"
 #include "jrads/sim/run_summary.hpp"
 #include "audit_command.hpp"
-#include <unistd.h>
 
 #include "federated_nodes.hpp"
 #include "progress_bar.hpp"
 #include "wall_clock.hpp"
 
 namespace jrads::app {
+
 namespace {
+
+// `count` cuts of `windows` each, spread evenly over the run's windows, the national nodes in
+// turn (party order). They must not overlap, nor reach the end.
+Result<std::vector<run::LinkCut>> link_cuts(const std::map<std::string, std::string>& nationals, std::uint64_t run_windows,
+                                            int count, int windows) {
+  std::vector<run::LinkCut> cuts;
+  if (count <= 0) return cuts;
+  const std::uint64_t gap = run_windows / static_cast<std::uint64_t>(count + 1);
+  if (gap <= static_cast<std::uint64_t>(windows) + 1)
+    return fail(Errc::invalid_argument, std::to_string(count) + " cuts of " + std::to_string(windows) +
+                                            " windows do not fit apart in a run of " + std::to_string(run_windows) + " windows");
+  std::vector<std::string> parties;
+  for (const auto& [party, node] : nationals) parties.push_back(party);
+  for (int i = 0; i < count; ++i)
+    cuts.push_back({parties[static_cast<std::size_t>(i) % parties.size()], gap * static_cast<std::uint64_t>(i + 1),
+                    static_cast<std::uint64_t>(windows)});
+  return cuts;
+}
+
 
 // Exercise keys (no --keys): derived from the run's seed, so a run is reproducible byte for
 // byte; anyone with the seed can make them, so they prove integrity against accidents and
@@ -179,9 +200,14 @@ int run_chain(const ChainRun& run) {
     }
     options.release_keys = std::move(*keys);
   }
+  if (!run.federated && run.cut_links > 0) {
+    std::fprintf(stderr, "jrads run: --cut-links needs --federated\n");
+    return 2;
+  }
   std::optional<FederatedNodes> nodes;
   if (run.federated) {
-    const std::uint32_t domain = run.domain.value_or(1 + static_cast<std::uint32_t>(getpid()) % 200);
+    // Odd by default: the feed's domain (the next one) is then even, never another run's federation.
+    const std::uint32_t domain = run.domain.value_or(1 + 2 * (static_cast<std::uint32_t>(getpid()) % 100));
     auto started_nodes = start_federated_nodes(*input, run.scenario_path, run.out_dir, options.seed, domain, kExerciseKeysFrom);
     if (!started_nodes) {
       std::fprintf(stderr, "%s\n", started_nodes.error().to_string().c_str());
@@ -189,6 +215,15 @@ int run_chain(const ChainRun& run) {
     }
     nodes = std::move(*started_nodes);
     options.federation = nodes->options;
+    options.federation->report = std::filesystem::path(run.out_dir) / "federation.json";
+    auto cuts = link_cuts(options.federation->nationals, static_cast<std::uint64_t>(s.duration_s), run.cut_links,
+                          run.cut_windows);
+    if (!cuts) {
+      (void)stop_federated_nodes(*nodes, 0.0);
+      std::fprintf(stderr, "jrads run: %s\n", cuts.error().message.c_str());
+      return 2;
+    }
+    options.federation->cuts = std::move(*cuts);
     options.picture = run::PictureMode::regional;
   }
   const auto started = std::chrono::steady_clock::now();
@@ -210,9 +245,12 @@ int run_chain(const ChainRun& run) {
               static_cast<unsigned long long>(options.seed), s.duration_s, wall_s, s.duration_s / std::max(wall_s, 1e-9),
               run::to_string(options.picture), nodes ? ", national nodes federated over DDS" : "");
   if (nodes) {
-    std::printf("Federation: DDS domain %u; national nodes", nodes->options.domain);
+    std::printf("Federation: DDS domain %u (the feed %u); national nodes", nodes->options.domain,
+                nodes->options.feed_domain);
     for (const auto& [party, node] : nodes->options.nationals) std::printf(" %s", node.c_str());
     std::printf(" (their logs: %s)\n", nodes->dir.string().c_str());
+    if (run.cut_links > 0)
+      std::printf("Links cut %d times, %d windows each: federation.json\n", run.cut_links, run.cut_windows);
   }
   if (run.print_sensors) std::fputs(sensors_summary.to_text().c_str(), stdout);
   std::printf("\nEngagement outcome\n");

@@ -95,6 +95,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       for (std::size_t i = 0; i < back.size(); ++i)
         JRADS_ASSERT(back[i].id == st->sites[i].id && back[i].label == st->sites[i].label &&
                      back[i].pos.lat_deg == st->sites[i].pos.lat_deg);
+    } else if (const auto* l = std::get_if<FeedLink>(&*m)) {
+      JRADS_ASSERT(encode_feed_link(*l) == security::Bytes(in.begin(), in.end()));
     } else {
       JRADS_ASSERT(encode_feed_end() == security::Bytes(in.begin(), in.end()));
     }

@@ -191,6 +191,12 @@ int DdsBus::matched_writers(Topic topic) const {
   return static_cast<int>(st.current_count);
 }
 
+Result<void> DdsBus::set_cut(bool cut) {
+  const dds_return_t rc = dds_domain_set_deafmute(impl_->participant, cut, cut, DDS_INFINITY);
+  if (rc != DDS_RETCODE_OK) return fail(Errc::io_error, dds_reason("DDS deaf and mute", rc));
+  return {};
+}
+
 int DdsBus::matched_readers(Topic topic) const {
   dds_publication_matched_status_t st{};
   if (dds_get_publication_matched_status(impl_->writers[static_cast<int>(topic)], &st) < 0) return 0;

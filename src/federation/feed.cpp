@@ -12,7 +12,9 @@ namespace {
 constexpr std::string_view kSites = "JRADS-SITES-1 ";
 constexpr std::string_view kWindow = "JRADS-WINDOW-1 ";
 constexpr std::string_view kEnd = "JRADS-END-1\n";
-constexpr std::string_view kDone = "JRADS-TRACKS-DONE-1 ";
+constexpr std::string_view kCut = "JRADS-LINK-1 CUT\n";
+constexpr std::string_view kRestore = "JRADS-LINK-1 RESTORE\n";
+constexpr std::string_view kDone = "JRADS-TRACKS-DONE-2 ";
 constexpr std::string_view kSitesHeader = "sensor_id,party,type,lat_deg,lon_deg,alt_m\n";
 
 Unexpected bad(const std::string& what, const std::string& problem) {
@@ -117,32 +119,42 @@ security::Bytes encode_feed_window(SimTime end, std::span<const std::string> lin
 
 security::Bytes encode_feed_end() { return bytes_of(std::string(kEnd)); }
 
+security::Bytes encode_feed_link(const FeedLink& l) { return bytes_of(std::string(l.cut ? kCut : kRestore)); }
+
 Result<FeedMessage> decode_feed(security::ByteView payload, std::span<const picture::SensorSite> sites,
                                 const security::PartyTable& parties) {
   const std::string_view text(reinterpret_cast<const char*>(payload.data()), payload.size());
   if (text == kEnd) return FeedMessage{FeedEnd{}};
+  if (text == kCut) return FeedMessage{FeedLink{true}};
+  if (text == kRestore) return FeedMessage{FeedLink{false}};
   std::string_view head, rest;
   if (!first_line(text, head, rest)) return bad("message", "no first line");
   if (head.substr(0, kSites.size()) == kSites) return decode_sites(head.substr(kSites.size()), rest, parties);
   if (head.substr(0, kWindow.size()) == kWindow) return decode_window(head.substr(kWindow.size()), rest, sites);
-  return bad("message", "not a sites, window or end message");
+  return bad("message", "not a sites, window, end or link message");
 }
 
 security::Bytes encode_tracks_done(const TracksDone& d) {
-  return bytes_of(std::string(kDone) + std::to_string(d.through.ns()) + " " + std::to_string(d.alerts) + "\n");
+  return bytes_of(std::string(kDone) + std::to_string(d.through.ns()) + " " + std::to_string(d.alerts) + " " +
+                  std::to_string(d.snapshots) + " " + std::to_string(d.live) + "\n");
 }
 
 Result<TracksDone> decode_tracks_done(security::ByteView payload) {
   const std::string_view text(reinterpret_cast<const char*>(payload.data()), payload.size());
-  if (text.size() < kDone.size() + 4 || text.substr(0, kDone.size()) != kDone || text.back() != '\n')
-    return bad("tracks done", "not \"JRADS-TRACKS-DONE-1 T_NS ALERTS\"");
-  const std::string_view body = text.substr(kDone.size(), text.size() - kDone.size() - 1);
-  const std::size_t space = body.find(' ');
-  const auto t = space == std::string_view::npos ? std::nullopt : decimal(body.substr(0, space));
-  const auto a = space == std::string_view::npos ? std::nullopt : decimal(body.substr(space + 1));
-  if (!t || *t > static_cast<std::uint64_t>(INT64_MAX)) return bad("tracks done", "the time is not a number of ns");
-  if (!a) return bad("tracks done", "the count of alerts is not a number");
-  return TracksDone{SimTime::from_ns(static_cast<std::int64_t>(*t)), *a};
+  if (text.size() < kDone.size() + 8 || text.substr(0, kDone.size()) != kDone || text.back() != '\n')
+    return bad("tracks done", "not \"JRADS-TRACKS-DONE-2 T_NS ALERTS SNAPSHOTS LIVE\"");
+  std::string_view body = text.substr(kDone.size(), text.size() - kDone.size() - 1);
+  std::optional<std::uint64_t> n[4];
+  static constexpr const char* kWhat[4] = {"the time is not a number of ns", "the count of alerts is not a number",
+                                           "the count of snapshots is not a number",
+                                           "the count of live tracks is not a number"};
+  for (int i = 0; i < 4; ++i) {
+    const std::size_t space = i < 3 ? body.find(' ') : body.size();
+    if (space != std::string_view::npos) n[i] = decimal(body.substr(0, space));
+    if (!n[i] || (i == 0 && *n[i] > static_cast<std::uint64_t>(INT64_MAX))) return bad("tracks done", kWhat[i]);
+    body = space == body.size() ? std::string_view() : body.substr(space + 1);
+  }
+  return TracksDone{SimTime::from_ns(static_cast<std::int64_t>(*n[0])), *n[1], *n[2], *n[3]};
 }
 
 }  // namespace jrads::federation

@@ -1,7 +1,9 @@
 #include "jrads/federation/national_node.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <limits>
+#include <map>
 #include <optional>
 #include <thread>
 #include <variant>
@@ -27,45 +29,93 @@ security::ItemLabel control_label(const security::PartyTable& parties, const std
 
 struct NationalNode::Impl {
   NationalNodeParams params;
-  DdsBus bus;
-  std::optional<Egress> out;
-  std::optional<Ingress> in;
+  DdsBus bus;       // the federation's domain: the centre
+  DdsBus feed_bus;  // the feed's domain: the exercise controller
+  std::optional<Egress> out, feed_out;
+  std::optional<Ingress> in, feed_in;
   std::optional<NationalPicture> picture;
   std::vector<picture::SensorSite> sites;
   security::Bytes sites_payload;
   std::optional<SimTime> last_window;
   security::CategorySet centre_need = 0;
   std::uint64_t alerts_sent = 0;
+  std::map<std::uint32_t, TrackUpdate> told;  // the live tracks the centre was last sent, by number
+  std::vector<picture::Alert> held_alerts;    // taken while the link to the centre was down
+  bool snapshot_due = false;                  // the link to the centre came back
   NationalNodeReport report;
   std::shared_ptr<spdlog::logger> log = logger("node");
 
-  Impl(NationalNodeParams p, DdsBus b) : params(std::move(p)), bus(std::move(b)) {}
+  Impl(NationalNodeParams p, DdsBus b, DdsBus f) : params(std::move(p)), bus(std::move(b)), feed_bus(std::move(f)) {}
 
-  // A window's (or the last) updates to the centre, then the mark.
-  Result<void> send_updates(SimTime through) {
-    const bool strip_sensors = (centre_need & security::category_bit(security::Category::sensors)) == 0;
-    for (TrackUpdate& u : picture->take_updates()) {
-      security::ItemLabel label = u.row.label;
-      if (strip_sensors) {
-        label = security::without_categories(label, security::category_bit(security::Category::sensors));
-        u.sensors.clear();
-      }
-      const SimTime at = u.row.time;
-      auto sent = out->send_to(params.centre, Topic::tracks, u.row.track_number, at, label, encode_track_update(u));
-      if (!sent) return fail(sent.error());
-      (*sent > 0 ? report.updates_sent : report.updates_refused) += 1;
+  // One update to the centre: its sensors stripped where SENSORS may not go.
+  Result<void> send_update(TrackUpdate u) {
+    if (u.ended) {
+      told.erase(u.row.track_number);
+    } else {
+      told[u.row.track_number] = u;
     }
+    security::ItemLabel label = u.row.label;
+    if ((centre_need & security::category_bit(security::Category::sensors)) == 0) {
+      label = security::without_categories(label, security::category_bit(security::Category::sensors));
+      u.sensors.clear();
+    }
+    auto sent = out->send_to(params.centre, Topic::tracks, u.row.track_number, u.row.time, label, encode_track_update(u));
+    if (!sent) return fail(sent.error());
+    (*sent > 0 ? report.updates_sent : report.updates_refused) += 1;
+    return {};
+  }
+
+  // The mark: every update through `through` is sent.
+  Result<void> send_mark(SimTime through) {
+    const TracksDone d{through, alerts_sent, report.snapshots, picture ? picture->live().size() : 0};
+    auto done = out->send_to(params.centre, Topic::tracks, 0, through, control_label(params.parties, params.keys.record.party),
+                             encode_tracks_done(d));
+    if (!done) return fail(done.error());
+    return {};
+  }
+
+  // A window's (or the last) updates to the centre, then the mark. While the link to the centre
+  // is down, the picture goes on but nothing of it is sent (a reliable writer would only queue
+  // it, and a snapshot replaces it when the link is back); the alerts wait.
+  Result<void> send_updates(SimTime through, bool centre_down) {
+    std::vector<TrackUpdate> updates = picture->take_updates();
+    for (picture::Alert& a : picture->take_alerts()) held_alerts.push_back(std::move(a));
+    if (centre_down) return send_mark(through);
+    for (TrackUpdate& u : updates)
+      if (auto ok = send_update(std::move(u)); !ok) return ok;
     // Its alerts, counted, so that the centre knows when it has them all.
-    for (const picture::Alert& a : picture->take_alerts()) {
+    for (const picture::Alert& a : held_alerts) {
       auto sent = out->send_to(params.centre, Topic::alerts, a.track_number, a.time, a.label, encode_alert(a));
       if (!sent) return fail(sent.error());
       alerts_sent += static_cast<std::uint64_t>(*sent);
     }
-    auto done = out->send_to(params.centre, Topic::tracks, 0, through,
-                             control_label(params.parties, params.keys.record.party),
-                             encode_tracks_done({through, alerts_sent}));
-    if (!done) return fail(done.error());
-    return {};
+    held_alerts.clear();
+    return send_mark(through);
+  }
+
+  // The link to the centre is back: every live track, an end for each one the centre was last
+  // told of that has gone, the alerts that waited, and a mark counting this snapshot.
+  Result<void> send_snapshot() {
+    snapshot_due = false;
+    ++report.snapshots;
+    const SimTime through = last_window.value_or(SimTime{});
+    std::vector<std::uint32_t> gone;
+    for (const auto& [number, u] : told)
+      if (picture->live().count(number) == 0) gone.push_back(number);
+    // Ended at the latest emission (every live row is of it), as take_updates() would have said.
+    SimTime latest;
+    if (!picture->live().empty()) latest = picture->live().begin()->second.row.time;
+    for (std::uint32_t number : gone) {
+      TrackUpdate u = told.at(number);
+      u.ended = true;
+      u.row.time = std::max(u.row.time, latest);
+      if (auto ok = send_update(std::move(u)); !ok) return ok;
+    }
+    for (const auto& [number, u] : picture->live())
+      if (auto ok = send_update(u); !ok) return ok;
+    log->info("{}: snapshot {} to {}: {} live tracks, {} ended while the link was down", params.keys.record.node,
+              report.snapshots, params.centre, picture->live().size(), gone.size());
+    return send_updates(through, false);  // nothing new in the picture: the waiting alerts, and the mark
   }
 };
 
@@ -87,20 +137,34 @@ Result<NationalNode> NationalNode::make(NationalNodeParams params) {
   const auto centre = find(params.centre);
   if (centre == params.peers.end()) return fail(Errc::invalid_argument, "the centre " + params.centre + " is not a peer");
   if (auto ok = validate(params.links); !ok) return fail(ok.error());
+  if (params.feed_domain == params.domain)
+    return fail(Errc::invalid_argument, "the feed and the federation share DDS domain " + std::to_string(params.domain));
   const security::CategorySet centre_need = centre->receiver.need_to_know;
   auto bus = DdsBus::open(params.domain, params.keys.record.node);
   if (!bus) return fail(bus.error());
-  auto impl = std::make_unique<Impl>(std::move(params), std::move(*bus));
+  auto feed_bus = DdsBus::open(params.feed_domain, params.keys.record.node);
+  if (!feed_bus) return fail(feed_bus.error());
+  auto impl = std::make_unique<Impl>(std::move(params), std::move(*bus), std::move(*feed_bus));
   Impl& s = *impl;
   s.centre_need = centre_need;
-  s.out.emplace(s.bus, s.params.keys, s.params.parties, s.params.peers, s.params.agreement_in_force,
-                security::ReleaseGate::OnDecision{}, sequence_base(s.params.start_unix_ms));
-  std::vector<IngressPeer> in_peers;
-  for (const PeerNode& p : s.params.peers) in_peers.push_back({p.node, p.key});
-  s.in.emplace(s.bus, std::move(in_peers), s.params.keyring, [&s](const std::string& why) {
+  // The controller on the feed's domain, every other peer on the federation's.
+  std::vector<PeerNode> peers, feed_peers;
+  std::vector<IngressPeer> in_peers, feed_in_peers;
+  for (const PeerNode& p : s.params.peers) {
+    const bool feed = p.node == s.params.controller;
+    (feed ? feed_peers : peers).push_back(p);
+    (feed ? feed_in_peers : in_peers).push_back({p.node, p.key});
+  }
+  const auto refused = [&s](const std::string& why) {
     ++s.report.samples_refused;
     s.log->warn("{}: refused {}", s.params.keys.record.node, why);
-  });
+  };
+  s.out.emplace(s.bus, s.params.keys, s.params.parties, std::move(peers), s.params.agreement_in_force,
+                security::ReleaseGate::OnDecision{}, sequence_base(s.params.start_unix_ms));
+  s.feed_out.emplace(s.feed_bus, s.params.keys, s.params.parties, std::move(feed_peers), s.params.agreement_in_force,
+                     security::ReleaseGate::OnDecision{}, sequence_base(s.params.start_unix_ms));
+  s.in.emplace(s.bus, std::move(in_peers), s.params.keyring, refused);
+  s.feed_in.emplace(s.feed_bus, std::move(feed_in_peers), s.params.keyring, refused);
   return NationalNode(std::move(impl));
 }
 
@@ -121,6 +185,9 @@ Result<NationalNodeReport> NationalNode::run(const std::function<SimTime()>& clo
       s.log->info("{}: link to {} {} -> {}{}: {}", me, c.node, to_string(c.from), to_string(c.to),
                   c.restarted ? " (restarted)" : "", c.reason);
       s.report.links.push_back(c);
+      // Back after a loss, or a new centre: it must be told everything again.
+      if (c.node == s.params.centre && c.to == LinkState::up && (c.from == LinkState::down || c.restarted))
+        s.snapshot_due = true;
     }
   };
   bool ended = false;
@@ -128,16 +195,22 @@ Result<NationalNodeReport> NationalNode::run(const std::function<SimTime()>& clo
     const SimTime now = clock();
     if (now >= next_beat) {
       ++hb.beat;
-      if (auto ok = s.out->send(Topic::heartbeats, 0, now, control, encode_heartbeat(hb)); !ok) return fail(ok.error());
+      for (Egress* e : {&*s.out, &*s.feed_out})
+        if (auto ok = e->send(Topic::heartbeats, 0, now, control, encode_heartbeat(hb)); !ok) return fail(ok.error());
       next_beat = now + SimTime::from_s(s.params.links.period_s);
     }
-    note(hear_heartbeats(*s.in, links, clock(), unix_now(), [&](const std::string& why) { s.log->warn("{}: {}", me, why); }));
+    const auto refused = [&](const std::string& why) { s.log->warn("{}: {}", me, why); };
+    note(hear_heartbeats(*s.in, links, clock(), unix_now(), refused));
+    note(hear_heartbeats(*s.feed_in, links, clock(), unix_now(), refused));
     if (now >= next_check) {
       note(links.check(now));
       next_check = now + SimTime::from_s(s.params.links.check_s);
     }
+    const bool centre_down = links.state(s.params.centre) == LinkState::down;
+    if (s.snapshot_due && !centre_down && s.picture)
+      if (auto ok = s.send_snapshot(); !ok) return fail(ok.error());
     bool fed = false;
-    for (const OpenedSample& o : s.in->take(Topic::feed, unix_now())) {
+    for (const OpenedSample& o : s.feed_in->take(Topic::feed, unix_now())) {
       fed = true;
       if (o.header.sender != s.params.controller) {
         s.log->warn("{}: refused a feed sample from {}: not the controller", me, o.header.sender);
@@ -165,11 +238,17 @@ Result<NationalNodeReport> NationalNode::run(const std::function<SimTime()>& clo
         ++s.report.windows;
         for (const picture::Report& r : w->reports) s.picture->add(r);
         s.report.reports += w->reports.size();
-        if (auto ok = s.send_updates(w->end); !ok) return fail(ok.error());
+        if (auto ok = s.send_updates(w->end, centre_down); !ok) return fail(ok.error());
+      } else if (auto* l = std::get_if<FeedLink>(&*m)) {
+        // The exercise's fault: this process's federation domain deaf and mute, or restored.
+        if (auto ok = s.bus.set_cut(l->cut); !ok) return fail(ok.error());
+        if (l->cut) ++s.report.cuts;
+        s.log->info("{}: the exercise {} its federation link", me, l->cut ? "cut" : "restored");
       } else {
         if (s.picture) {
           s.picture->finish();
-          if (auto ok = s.send_updates(SimTime::from_ns(std::numeric_limits<std::int64_t>::max())); !ok) return fail(ok.error());
+          if (auto ok = s.send_updates(SimTime::from_ns(std::numeric_limits<std::int64_t>::max()), centre_down); !ok)
+            return fail(ok.error());
         }
         ended = true;
       }
@@ -181,6 +260,7 @@ Result<NationalNodeReport> NationalNode::run(const std::function<SimTime()>& clo
     if (!fed) std::this_thread::sleep_for(std::chrono::microseconds(500));
   }
   s.bus.flush(5.0);
+  s.feed_bus.flush(1.0);
   return s.report;
 }
 

@@ -227,15 +227,31 @@ struct TrackFuser::Impl {
     for (auto& [number, r] : regionals) r.est = fused_of(r);
   }
 
+  // A member that disagrees with the rest of its regional track leaves it. Only members whose
+  // sources are up judge and are judged: a held member's estimate is a prediction from before
+  // its link went down, which can neither prove a live member wrong nor be proved wrong itself
+  // (so a cut link does not split, and renumber, the tracks it holds).
   void split() {
-    std::vector<Key> leaving;
+    std::vector<Key> leaving, live;
+    Regional rest;  // a track's live members but one (reused: this runs at every fusion)
     for (auto& [number, r] : regionals) {
-      if (r.members.size() < 2) continue;
+      live.clear();
+      for (Key k : r.members) {
+        if (is_down(static_cast<std::uint32_t>(k >> 32))) {
+          members.at(k).split_count = 0;
+        } else {
+          live.push_back(k);
+        }
+      }
+      if (live.size() < 2) continue;
       Key worst = 0;
       double worst_d2 = -1.0;
-      for (Key k : r.members) {
+      for (Key k : live) {
         Member& m = members.at(k);
-        const double d2 = distance_d2(m.est, fused_of(r, k));
+        rest.members.clear();
+        for (Key o : live)
+          if (o != k) rest.members.push_back(o);
+        const double d2 = distance_d2(m.est, fused_of(rest));
         m.split_count = d2 > params.split_d2 ? m.split_count + 1 : 0;
         if (m.split_count < params.split_checks) continue;
         if (d2 > worst_d2 || (d2 == worst_d2 && m.joined > members.at(worst).joined)) {
@@ -245,7 +261,7 @@ struct TrackFuser::Impl {
       }
       if (worst_d2 < 0.0) continue;
       // Two members disagree symmetrically: the newer one leaves.
-      if (r.members.size() == 2) worst = members.at(r.members[0]).joined > members.at(r.members[1]).joined ? r.members[0] : r.members[1];
+      if (live.size() == 2) worst = members.at(live[0]).joined > members.at(live[1]).joined ? live[0] : live[1];
       leaving.push_back(worst);
     }
     for (Key k : leaving) {
@@ -496,6 +512,22 @@ std::vector<FusedMember> TrackFuser::members(std::uint32_t regional_number) cons
 std::uint32_t TrackFuser::regional_of(std::uint32_t source, std::uint32_t track_number) const {
   const auto it = impl_->members.find(key_of(source, track_number));
   return it == impl_->members.end() ? 0 : it->second.regional;
+}
+
+std::size_t TrackFuser::tracks_of(std::uint32_t source) const {
+  std::size_t n = 0;
+  const auto& m = impl_->members;
+  for (auto it = m.lower_bound(key_of(source, 0)); it != m.end() && (it->first >> 32) == source; ++it)
+    if (it->second.regional != 0) ++n;
+  return n;
+}
+
+std::vector<std::pair<std::uint32_t, std::uint32_t>> TrackFuser::bindings(std::uint32_t source) const {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> out;
+  const auto& m = impl_->members;
+  for (auto it = m.lower_bound(key_of(source, 0)); it != m.end() && (it->first >> 32) == source; ++it)
+    if (it->second.regional != 0) out.emplace_back(static_cast<std::uint32_t>(it->first & 0xFFFFFFFFu), it->second.regional);
+  return out;
 }
 
 const FusionStats& TrackFuser::stats() const noexcept { return impl_->stats; }

@@ -586,6 +586,8 @@ Result<RunResult> run_engagements(RunInput input, const RunOptions& options, con
     result->releases.push_back({t.receiver, t.party, t.counts.decisions, t.counts.allowed, t.counts.refused,
                                 t.counts.stripped});
   if (auto ok = write_summary_json(out_dir / "summary.json", *result, options.seed); !ok) return fail(ok.error());
+  if (link && !options.federation->report.empty())
+    if (auto ok = link->write_report(options.federation->report); !ok) return fail(ok.error());
   if (options.audit) {
     std::vector<std::filesystem::path> outputs;
     for (const char* f : {"sensors.csv", "truth.csv", "detections.csv", "detections_truth.csv", "tracks.csv",

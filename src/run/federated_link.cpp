@@ -1,13 +1,18 @@
 #include "federated_link_impl.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
-#include <optional>
+#include <functional>
 #include <limits>
+#include <optional>
 #include <thread>
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
 #include "jrads/core/log.hpp"
+#include "jrads/core/csv_format.hpp"
 #include "jrads/federation/alert_payload.hpp"
 #include "jrads/federation/dds_bus.hpp"
 #include "jrads/federation/egress.hpp"
@@ -39,7 +44,7 @@ struct FederatedLink::Impl {
   security::NodeKeys controller_keys, centre_keys;
   std::optional<federation::DdsBus> controller_bus, centre_bus;
   std::optional<federation::Egress> feed_out, centre_out;
-  std::optional<federation::Ingress> centre_in;
+  std::optional<federation::Ingress> feed_in, centre_in;
   std::map<std::string, std::deque<federation::TrackUpdate>> pending;  // by sending node
   std::map<std::string, federation::TracksDone> done;                 // each node's latest mark
   std::map<std::string, std::vector<picture::Alert>> alerts;          // by sending node
@@ -57,8 +62,24 @@ struct FederatedLink::Impl {
   std::map<std::string, SimTime> sent_through;                        // by party: the last window (or end) it was sent
   std::uint64_t beat = 0;
   Clock::time_point next_beat = Clock::now();
-  std::optional<federation::LinkMonitor> links;  // the centre's view of the national nodes
+  std::optional<federation::LinkMonitor> links;       // the centre's view of the national nodes
+  std::optional<federation::LinkMonitor> feed_links;  // the controller's (the feed's domain)
   std::vector<federation::LinkChange> changes_;  // not yet taken
+  // The exercise's cuts, and what was seen of each.
+  struct CutSeen {
+    std::string node;
+    std::uint64_t window = 0, windows = 0;
+    Clock::time_point at;
+    double loss_seen_s = -1.0;      // from the cut to the centre's "down"; -1: not within 5 s
+    double snapshot_s = -1.0;       // from the restore to the node's snapshot mark; -1: none within 5 s
+    std::uint64_t snapshots_before = 0;
+    bool restored = false, checked = false;
+    std::uint64_t node_tracks = 0, centre_tracks = 0;
+    TrackCheck check;
+  };
+  std::vector<CutSeen> cuts_seen;
+  std::map<std::string, std::size_t> cut_open;  // by party: its cut being restored, not yet checked
+  std::uint64_t marks_checked = 0, marks_disagreeing = 0;
   std::uint64_t epoch = static_cast<std::uint64_t>(  // this process's start, Unix ms: new at each run
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
   std::shared_ptr<spdlog::logger> log = logger("run");
@@ -82,7 +103,7 @@ struct FederatedLink::Impl {
   }
 
   // Both participants' heartbeats once a second, so the national nodes see their links up;
-  // theirs taken, and the links checked, at every call.
+  // theirs taken, and both views of the links checked, at every call.
   Result<void> pulse() {
     if (Clock::now() >= next_beat) {
       next_beat = Clock::now() + std::chrono::seconds(1);
@@ -100,17 +121,54 @@ struct FederatedLink::Impl {
       log->warn("{}: {}", options.centre, why);
     }));
     note(links->check(mono_now()));
+    note_feed(federation::hear_heartbeats(*feed_in, *feed_links, mono_now(), unix_now(), [&](const std::string& why) {
+      log->warn("{}: {}", options.controller, why);
+    }));
+    note_feed(feed_links->check(mono_now()));
     return {};
   }
 
+  // The centre's links: the picture follows them (take_link_changes).
   void note(const std::vector<federation::LinkChange>& changes) {
     changes_.insert(changes_.end(), changes.begin(), changes.end());
     for (const federation::LinkChange& c : changes) {
       log->info("{}: link to {} {} -> {}{}: {}", options.centre, c.node, federation::to_string(c.from),
                 federation::to_string(c.to), c.restarted ? " (restarted)" : "", c.reason);
+      if (c.to != federation::LinkState::down) continue;
+      for (CutSeen& cut : cuts_seen)
+        if (cut.node == c.node && !cut.restored && cut.loss_seen_s < 0.0)
+          cut.loss_seen_s = std::chrono::duration<double>(Clock::now() - cut.at).count();
+    }
+  }
+
+  // The controller's links: a node lost here is not fed; one restarted is resynchronised.
+  void note_feed(const std::vector<federation::LinkChange>& changes) {
+    for (const federation::LinkChange& c : changes) {
+      log->info("{}: link to {} {} -> {}{}: {}", options.controller, c.node, federation::to_string(c.from),
+                federation::to_string(c.to), c.restarted ? " (restarted)" : "", c.reason);
       // At once, not at the next window: a window may go to the new process before that.
       if (c.restarted) resync(c.node);
     }
+  }
+
+  // Pulses until `done` or `timeout_s`; whether it was done.
+  Result<bool> wait_until(double timeout_s, const std::function<bool()>& met) {
+    const auto until = Clock::now() + std::chrono::duration<double>(timeout_s);
+    while (!met()) {
+      if (Clock::now() > until) return false;
+      if (auto ok = pulse(); !ok) return fail(ok.error());
+      drain();
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return true;
+  }
+
+  Result<void> send_link(const std::string& party, bool cut) {
+    auto ok = feed_out->send_to(node_of(party), federation::Topic::feed, 0, SimTime{},
+                                federation::control_label(parties, controller_keys.record.party),
+                                federation::encode_feed_link({cut}));
+    if (!ok) return fail(ok.error());
+    return {};
   }
 
   // The run's sensor table to the party's node.
@@ -181,14 +239,16 @@ Result<std::unique_ptr<FederatedLink>> FederatedLink::open(const FederationOptio
   if (!rk) return fail(rk.error());
   s.controller_keys = std::move(*ck);
   s.centre_keys = std::move(*rk);
-  auto cb = federation::DdsBus::open(options.domain, options.controller);
+  if (options.feed_domain == options.domain)
+    return fail(Errc::invalid_argument, "the feed and the federation share DDS domain " + std::to_string(options.domain));
+  auto cb = federation::DdsBus::open(options.feed_domain, options.controller);
   if (!cb) return fail(cb.error());
   auto rb = federation::DdsBus::open(options.domain, options.centre);
   if (!rb) return fail(rb.error());
   s.controller_bus.emplace(std::move(*cb));
   s.centre_bus.emplace(std::move(*rb));
   std::vector<federation::PeerNode> feed_peers, centre_peers;
-  std::vector<federation::IngressPeer> in_peers;
+  std::vector<federation::IngressPeer> in_peers, feed_in_peers;
   for (const auto& [party, node] : options.nationals) {
     const security::PublicKeyRecord* rec = s.keyring.current(node);
     if (rec == nullptr) return fail(Errc::missing_key, "no public key of node " + node + " in " + options.keys.string());
@@ -202,6 +262,7 @@ Result<std::unique_ptr<FederatedLink>> FederatedLink::open(const FederationOptio
     feed_peers.push_back({node, r, *kc});
     centre_peers.push_back({node, r, *kr});
     in_peers.push_back({node, *kr});
+    feed_in_peers.push_back({node, *kc});
   }
   s.feed_out.emplace(*s.controller_bus, s.controller_keys, parties, feed_peers, agreement_in_force,
                      security::ReleaseGate::OnDecision{});
@@ -210,14 +271,18 @@ Result<std::unique_ptr<FederatedLink>> FederatedLink::open(const FederationOptio
   s.centre_in.emplace(*s.centre_bus, std::move(in_peers), s.keyring, [&s](const std::string& why) {
     s.log->warn("{}: refused {}", s.options.centre, why);
   });
+  s.feed_in.emplace(*s.controller_bus, std::move(feed_in_peers), s.keyring, [&s](const std::string& why) {
+    s.log->warn("{}: refused {}", s.options.controller, why);
+  });
   std::vector<std::string> national_nodes;
   for (const auto& [party, node] : options.nationals) national_nodes.push_back(node);
   s.links.emplace(national_nodes, federation::LinkParams{}, mono_now());
-  // Discovery: each national's feed reader (plus our own) and tracks writer (plus our own).
+  s.feed_links.emplace(national_nodes, federation::LinkParams{}, mono_now());
+  // Discovery: each national's feed reader and tracks writer, each domain's own included.
   const int want = static_cast<int>(options.nationals.size()) + 1;
   const auto deadline = Clock::now() + std::chrono::duration<double>(options.answer_timeout_s);
-  while (s.controller_bus->matched_readers(federation::Topic::feed) < want + 1 ||
-         s.centre_bus->matched_writers(federation::Topic::tracks) < want + 1) {
+  while (s.controller_bus->matched_readers(federation::Topic::feed) < want ||
+         s.centre_bus->matched_writers(federation::Topic::tracks) < want) {
     if (Clock::now() > deadline)
       return fail(Errc::io_error, "the national nodes did not join DDS domain " + std::to_string(options.domain) +
                                       " within " + std::to_string(static_cast<int>(options.answer_timeout_s)) + " s");
@@ -236,9 +301,10 @@ Result<void> FederatedLink::send_window(const std::string& party, SimTime end, s
                                         const security::ItemLabel& label) {
   Impl& s = *impl_;
   if (auto ok = s.pulse(); !ok) return ok;
-  // Nothing to a node whose link is down: its reader may still be matched (until its lease
-  // ends), and a reliable writer would block on what that reader never acknowledges.
-  if (s.links->state(s.node_of(party)) == federation::LinkState::down || s.abandoned[party]) return {};
+  // Nothing to a node the controller has lost: its reader may still be matched (until its
+  // lease ends), and a reliable writer would block on what that reader never acknowledges. A
+  // node cut off from the centre is still fed: its sensors are its own.
+  if (s.feed_links->state(s.node_of(party)) == federation::LinkState::down || s.abandoned[party]) return {};
   auto ok = s.feed_out->send_to(s.node_of(party), federation::Topic::feed, 0, end, label,
                                 federation::encode_feed_window(end, lines));
   if (!ok) return fail(ok.error());
@@ -250,7 +316,7 @@ Result<void> FederatedLink::send_window(const std::string& party, SimTime end, s
 
 Result<void> FederatedLink::send_end(const std::string& party) {
   Impl& s = *impl_;
-  if (s.links->state(s.node_of(party)) == federation::LinkState::down) return {};
+  if (s.feed_links->state(s.node_of(party)) == federation::LinkState::down) return {};
   auto ok = s.feed_out->send_to(s.node_of(party), federation::Topic::feed, 0, SimTime{},
                                 federation::control_label(s.parties, s.controller_keys.record.party),
                                 federation::encode_feed_end());
@@ -316,7 +382,133 @@ Result<FederatedLink::Collected> FederatedLink::collect(const std::string& party
   s.alerts[node].clear();
   out.lost = lost;
   out.restarted = std::exchange(s.restarted[party], false);
+  if (!lost) {
+    out.mark = s.done.at(node);
+    out.resynced = s.cut_open.count(party) != 0;
+  }
   return out;
+}
+
+Result<std::vector<std::string>> FederatedLink::before_window(std::uint64_t index) {
+  Impl& s = *impl_;
+  std::vector<std::string> cut_now;
+  for (const LinkCut& cut : s.options.cuts) {
+    if (cut.from == index) {
+      const std::string& node = s.node_of(cut.party);
+      Impl::CutSeen seen;
+      seen.node = node;
+      seen.window = cut.from;
+      seen.windows = cut.windows;
+      seen.at = Clock::now();
+      const auto d = s.done.find(node);
+      seen.snapshots_before = d == s.done.end() ? 0 : d->second.snapshots;
+      s.cuts_seen.push_back(seen);
+      s.log->info("{}: cut the federation link of {} for {} windows (deaf and mute)", s.options.controller, node,
+                  cut.windows);
+      if (auto ok = s.send_link(cut.party, true); !ok) return fail(ok.error());
+      cut_now.push_back(cut.party);
+    }
+    if (cut.from + cut.windows != index) continue;
+    const std::string& node = s.node_of(cut.party);
+    auto it = std::find_if(s.cuts_seen.rbegin(), s.cuts_seen.rend(), [&](const Impl::CutSeen& c) { return c.node == node; });
+    if (it == s.cuts_seen.rend() || it->restored) continue;
+    Impl::CutSeen& seen = *it;
+    // Both ends must have seen the loss: the centre's down, and the bound for the node's.
+    const double bound = federation::detection_bound_s(federation::LinkParams{}) + 0.5;
+    auto ok = s.wait_until(5.0, [&] {
+      return s.links->state(node) == federation::LinkState::down &&
+             std::chrono::duration<double>(Clock::now() - seen.at).count() >= bound;
+    });
+    if (!ok) return fail(ok.error());
+    if (!*ok) s.log->warn("{}: the centre did not see {}'s link down within 5 s", s.options.controller, node);
+    if (auto sent = s.send_link(cut.party, false); !sent) return fail(sent.error());
+    seen.restored = true;
+    const auto restored_at = Clock::now();
+    const SimTime through = s.sent_through.count(cut.party) != 0 ? s.sent_through.at(cut.party) : SimTime{};
+    auto snap = s.wait_until(5.0, [&] {
+      const auto d = s.done.find(node);
+      return s.links->state(node) == federation::LinkState::up && d != s.done.end() &&
+             d->second.snapshots > seen.snapshots_before && d->second.through >= through;
+    });
+    if (!snap) return fail(snap.error());
+    if (*snap) {
+      seen.snapshot_s = std::chrono::duration<double>(Clock::now() - restored_at).count();
+      s.cut_open[cut.party] = static_cast<std::size_t>(&seen - s.cuts_seen.data());
+    } else {
+      s.log->warn("{}: no snapshot from {} within 5 s of restoring its link", s.options.controller, node);
+    }
+    s.log->info("{}: restored {}'s link: loss seen by the centre after {:.2f} s, snapshot after {:.2f} s",
+                s.options.controller, node, seen.loss_seen_s, seen.snapshot_s);
+  }
+  return cut_now;
+}
+
+void FederatedLink::check_tracks(const std::string& party, const std::optional<federation::TracksDone>& mark,
+                                 bool resynced, const TrackCheck& t) {
+  Impl& s = *impl_;
+  const std::size_t held = t.held;
+  if (!mark || mark->through == SimTime::from_ns(std::numeric_limits<std::int64_t>::max())) return;
+  const auto open = s.cut_open.find(party);
+  if (resynced && open != s.cut_open.end()) {
+    Impl::CutSeen& seen = s.cuts_seen[open->second];
+    seen.checked = true;
+    seen.node_tracks = mark->live;
+    seen.centre_tracks = held;
+    seen.check = t;
+    s.log->info("{}: {} resynchronised: it holds {} tracks, the centre {}; of its {} live ones {} kept their regional "
+                "number, {} changed it, {} are missing",
+                s.options.centre, seen.node, mark->live, held, t.live, t.kept, t.renumbered, t.missing);
+    s.cut_open.erase(open);
+    return;
+  }
+  ++s.marks_checked;
+  if (held != mark->live) {
+    ++s.marks_disagreeing;
+    s.log->warn("{}: {} holds {} tracks through t={} s, the centre {} of them", s.options.centre, s.node_of(party),
+                mark->live, mark->through.s(), held);
+  }
+}
+
+Result<void> FederatedLink::write_report(const std::filesystem::path& path) const {
+  const Impl& s = *impl_;
+  nlohmann::json j;
+  j["domain"] = s.options.domain;
+  j["feed_domain"] = s.options.feed_domain;
+  j["refused"] = s.centre_in->refused() + s.feed_in->refused();
+  std::uint64_t lost = 0, duplicated = 0, renumbered = 0, unchecked = 0, unseen = 0;
+  double slowest = 0.0;
+  j["cuts"] = nlohmann::json::array();
+  for (const Impl::CutSeen& c : s.cuts_seen) {
+    // Lost: a live track of the node the centre does not hold (or fewer held than it has);
+    // duplicated: more held than it has.
+    const std::uint64_t l = std::max<std::uint64_t>(c.check.missing, c.node_tracks > c.centre_tracks ? c.node_tracks - c.centre_tracks : 0);
+    const std::uint64_t d = c.centre_tracks > c.node_tracks ? c.centre_tracks - c.node_tracks : 0;
+    if (c.checked) {
+      lost += l;
+      duplicated += d;
+      renumbered += c.check.renumbered;
+    } else {
+      ++unchecked;
+    }
+    if (c.loss_seen_s < 0.0) {
+      ++unseen;
+    } else {
+      slowest = std::max(slowest, c.loss_seen_s);
+    }
+    j["cuts"].push_back({{"node", c.node}, {"window", c.window}, {"windows", c.windows},
+                         {"loss_seen_s", c.loss_seen_s}, {"snapshot_s", c.snapshot_s}, {"checked", c.checked},
+                         {"node_tracks", c.node_tracks}, {"centre_tracks", c.centre_tracks},
+                         {"updated_tracks", c.check.live}, {"kept_number", c.check.kept},
+                         {"renumbered", c.check.renumbered}, {"lost", l}, {"duplicated", d}});
+  }
+  j["resynchronisations"] = {{"cuts", s.cuts_seen.size()}, {"unchecked", unchecked},
+                             {"tracks_lost", lost}, {"tracks_duplicated", duplicated}, {"tracks_renumbered", renumbered},
+                             {"slowest_loss_seen_s", slowest}, {"losses_unseen", unseen}};
+  j["marks"] = {{"checked", s.marks_checked}, {"disagreeing", s.marks_disagreeing}};
+  auto f = OutputFile::open(path);
+  if (!f) return fail(f.error());
+  f->buffer() += j.dump(2) + "\n";
+  return f->commit();
 }
 
 std::uint64_t FederatedLink::refused() const { return impl_->centre_in->refused(); }

@@ -10,6 +10,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -106,14 +107,33 @@ class PictureChain {
     } else {
       if (auto ok = follow_links(); !ok) return fail(ok.error());
       if (!finished_) {
+        auto cut = link_->before_window(windows_++);
+        if (!cut) return fail(cut.error());
+        // Each cut node's regional numbers now, to compare with after its resynchronisation.
+        for (const std::string& party : *cut) {
+          const auto p = static_cast<std::uint32_t>(std::find(party_names_.begin(), party_names_.end(), party) - party_names_.begin());
+          const auto bound = regional_->fuser().bindings(p);
+          at_cut_[p] = std::map<std::uint32_t, std::uint32_t>(bound.begin(), bound.end());
+        }
         for (std::size_t p = 0; p < party_names_.size(); ++p) {
           if (auto ok = link_->send_window(party_names_[p], window_end, lines_[p], window_labels_[p]); !ok) return fail(ok.error());
           lines_[p].clear();
         }
       }
+      collected_.clear();
       for (std::size_t p = 0; p < party_names_.size(); ++p) {
         auto got = link_->collect(party_names_[p], finished_ ? kEnd : window_end);
         if (!got) return fail(got.error());
+        Collected c{got->mark, got->resynced, {}};
+        if (got->resynced)  // the node's live tracks: what its snapshot and updates leave alive
+          for (const federation::TrackUpdate& u : got->updates) {
+            if (u.ended) {
+              c.live.erase(u.row.track_number);
+            } else {
+              c.live.insert(u.row.track_number);
+            }
+          }
+        collected_.emplace_back(p, std::move(c));
         // Before its new process's first updates: its old tracks become orphans.
         if (got->restarted) regional_->restart_source(static_cast<std::uint32_t>(p));
         for (federation::TrackUpdate& u : got->updates) all.emplace_back(static_cast<std::uint32_t>(p), std::move(u));
@@ -140,6 +160,30 @@ class PictureChain {
       }
       rows.insert(rows.end(), std::make_move_iterator(now.begin()), std::make_move_iterator(now.end()));
     }
+    // What each node says it holds, against what the centre holds of it.
+    for (const auto& [p, c] : collected_) {
+      const auto source = static_cast<std::uint32_t>(p);
+      const picture::TrackFuser& fuser = regional_->fuser();
+      FederatedLink::TrackCheck check;
+      check.held = fuser.tracks_of(source);
+      if (c.resynced) {
+        check.live = c.live.size();
+        const std::map<std::uint32_t, std::uint32_t>& before = at_cut_[source];
+        for (std::uint32_t n : c.live) {
+          const std::uint32_t now = fuser.regional_of(source, n);
+          const auto was = before.find(n);
+          if (now == 0) {
+            ++check.missing;
+          } else if (was != before.end() && was->second != now) {
+            ++check.renumbered;
+          } else {
+            ++check.kept;
+          }
+        }
+      }
+      link_->check_tracks(party_names_[p], c.mark, c.resynced, check);
+    }
+    collected_.clear();
     return rows;
   }
 
@@ -204,6 +248,15 @@ class PictureChain {
   std::vector<std::pair<std::uint32_t, picture::Alert>> remote_alerts_;  // federated: by party, as collected
   std::optional<SimTime> fused_;
   bool finished_ = false;
+  // Federated: what a collect told, kept until its updates are fused and checked.
+  struct Collected {
+    std::optional<federation::TracksDone> mark;
+    bool resynced = false;
+    std::set<std::uint32_t> live;  // resynced: the node's live tracks, by its updates
+  };
+  std::uint64_t windows_ = 0;  // federated: windows sent
+  std::vector<std::pair<std::size_t, Collected>> collected_;
+  std::map<std::uint32_t, std::map<std::uint32_t, std::uint32_t>> at_cut_;  // by source: national -> regional, when cut
 };
 
 }  // namespace jrads::run

@@ -73,7 +73,7 @@ PeerConfig read_peer(Diagnostics& d, const YAML::Node& n, const std::string& pat
 }
 
 NodeConfig read_config(Diagnostics& d, const YAML::Node& root, const std::filesystem::path& base_dir) {
-  MapReader m(d, root, "", {"node", "party", "role", "domain", "keys", "scenario", "seed", "peers"},
+  MapReader m(d, root, "", {"node", "party", "role", "domain", "feed_domain", "keys", "scenario", "seed", "peers"},
               "a node configuration");
   NodeConfig c;
   if (!m.is_map()) return c;
@@ -87,6 +87,15 @@ NodeConfig read_config(Diagnostics& d, const YAML::Node& root, const std::filesy
   m.choice("role", c.role, kRoles, kRoleValues);
   int domain = 0;
   if (m.integer("domain", domain, 0, 232)) c.domain = static_cast<std::uint32_t>(domain);
+  c.feed_domain = default_feed_domain(c.domain);
+  int feed = 0;
+  if (m.integer("feed_domain", feed, 0, 232)) {
+    if (static_cast<std::uint32_t>(feed) == c.domain && m.find("domain") != nullptr)
+      d.report(Errc::invalid_argument, *m.find("feed_domain"), m.path("feed_domain"),
+               "the feed domain must differ from the federation's domain " + std::to_string(c.domain) +
+                   " (cutting the federation link must leave the node's sensors)");
+    c.feed_domain = static_cast<std::uint32_t>(feed);
+  }
   std::string keys, scenario;
   if (m.string("keys", keys, 4096)) c.keys = base_dir / keys;
   if (m.string("scenario", scenario, 4096)) c.scenario = base_dir / scenario;
@@ -183,6 +192,7 @@ std::string to_yaml(const NodeConfig& c) {
   s += "# jrads node --config (docs/FEDERATION.md)\n";
   s += "node: " + c.node + "\nparty: " + c.party + "\nrole: " + to_string(c.role) + "\n";
   s += "domain: " + std::to_string(c.domain) + "\n";
+  s += "feed_domain: " + std::to_string(c.feed_domain) + "\n";
   s += "keys: " + quoted(c.keys.string()) + "\n";
   if (!c.scenario.empty()) s += "scenario: " + quoted(c.scenario.string()) + "\n";
   if (c.seed) s += "seed: " + std::to_string(*c.seed) + "\n";

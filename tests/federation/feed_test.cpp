@@ -67,6 +67,8 @@ TEST(Feed, WindowRoundTripsThroughTheDetectionsReader) {
   ASSERT_TRUE(empty.has_value());
   EXPECT_TRUE(std::get<FeedWindow>(*empty).reports.empty());
   EXPECT_TRUE(std::holds_alternative<FeedEnd>(decode_feed(encode_feed_end(), s, parties()).value()));
+  EXPECT_EQ(std::get<FeedLink>(decode_feed(encode_feed_link({true}), s, parties()).value()), FeedLink{true});
+  EXPECT_EQ(std::get<FeedLink>(decode_feed(encode_feed_link({false}), s, parties()).value()), FeedLink{false});
 }
 
 TEST(Feed, RejectsHostileMessagesNamingTheProblem) {
@@ -78,8 +80,11 @@ TEST(Feed, RejectsHostileMessagesNamingTheProblem) {
     const char* expected;
   } cases[] = {
       {"empty", "", "feed message: no first line"},
-      {"unknown", "JRADS-HELLO-1\n", "not a sites, window or end message"},
-      {"end with more", "JRADS-END-1\nx", "not a sites, window or end message"},
+      {"unknown", "JRADS-HELLO-1\n", "not a sites, window, end or link message"},
+      {"end with more", "JRADS-END-1\nx", "not a sites, window, end or link message"},
+      {"link other", "JRADS-LINK-1 DOWN\n", "not a sites, window, end or link message"},
+      {"link lower case", "JRADS-LINK-1 cut\n", "not a sites, window, end or link message"},
+      {"link unterminated", "JRADS-LINK-1 CUT", "no first line"},
       {"sites count", "JRADS-SITES-1 01\n", "feed sites: the count"},
       {"sites zero", "JRADS-SITES-1 0\n", "feed sites: the count"},
       {"sites short", "JRADS-SITES-1 2\n" + label + "\tKAL-R1,KAL,radar,44,20,0\n", "line 3: missing"},
@@ -105,13 +110,16 @@ TEST(Feed, RejectsHostileMessagesNamingTheProblem) {
 }
 
 TEST(Feed, TracksDoneMarkIsStrict) {
-  const TracksDone d{SimTime::from_s(42), 3};
+  const TracksDone d{SimTime::from_s(42), 3, 2, 117};
   EXPECT_EQ(decode_tracks_done(encode_tracks_done(d)).value(), d);
-  const TracksDone last{SimTime::from_ns(std::numeric_limits<std::int64_t>::max()), 0};
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(encode_tracks_done(d).data()), encode_tracks_done(d).size()),
+            "JRADS-TRACKS-DONE-2 42000000000 3 2 117\n");
+  const TracksDone last{SimTime::from_ns(std::numeric_limits<std::int64_t>::max()), 0, 0, 0};
   EXPECT_EQ(decode_tracks_done(encode_tracks_done(last)).value(), last);
-  for (const char* bad : {"", "JRADS-TRACKS-DONE-1 \n", "JRADS-TRACKS-DONE-1 12\n", "JRADS-TRACKS-DONE-1 012 1\n",
-                          "JRADS-TRACKS-DONE-1 12 1", "JRADS-TRACKS-DONE-1 12 -1\n", "JRADS-TRACKS-DONE-1 12 01\n",
-                          "JRADS-TRACKS-DONE-1 9223372036854775808 0\n", "JRADS-TRACKS-DONE-2 1 0\n"}) {
+  for (const char* bad : {"", "JRADS-TRACKS-DONE-2 \n", "JRADS-TRACKS-DONE-2 12 1 0\n", "JRADS-TRACKS-DONE-2 012 1 0 0\n",
+                          "JRADS-TRACKS-DONE-2 12 1 0 0", "JRADS-TRACKS-DONE-2 12 -1 0 0\n", "JRADS-TRACKS-DONE-2 12 01 0 0\n",
+                          "JRADS-TRACKS-DONE-2 12 1 0 0 0\n", "JRADS-TRACKS-DONE-2 12 1 0 x\n", "JRADS-TRACKS-DONE-2 12 1  0\n",
+                          "JRADS-TRACKS-DONE-2 9223372036854775808 0 0 0\n", "JRADS-TRACKS-DONE-1 1 0\n"}) {
     EXPECT_FALSE(decode_tracks_done(text(bad)).has_value()) << bad;
   }
 }

@@ -251,6 +251,47 @@ TEST(TrackFuser, HoldsACutOffSourcesTracksAndRebindsThemByNumber) {
     EXPECT_EQ(fuser.regional_of(1, 101 + static_cast<std::uint32_t>(i)), before[static_cast<std::uint32_t>(i)]);
   EXPECT_EQ(fuser.stats().regional_started, started);
   EXPECT_EQ(fuser.stats().dropped, 0u);
+  EXPECT_EQ(fuser.tracks_of(0), 10u);
+  EXPECT_EQ(fuser.tracks_of(1), 20u);  // as many as it reports: none lost, none twice
+  EXPECT_EQ(fuser.tracks_of(2), 0u);
+  const auto bound = fuser.bindings(1);
+  ASSERT_EQ(bound.size(), 20u);
+  for (const auto& [national, regional] : bound) EXPECT_EQ(fuser.regional_of(1, national), regional);
+  for (int i : only_b) EXPECT_EQ(bound[static_cast<std::size_t>(i)].second, before[static_cast<std::uint32_t>(i)]);
+}
+
+// While a source's link is down its track is a prediction from before the loss. The aircraft
+// turns meanwhile: the live source's track no longer agrees with the held one, but neither
+// leaves the regional track (a held member neither judges nor is judged), so when the link is
+// back the aircraft keeps its regional number.
+TEST(TrackFuser, ACutOffSourcesHeldTrackIsNotSplitOffWhileTheAircraftManoeuvres) {
+  TrackFuser fuser(kOrigin, FusionParams{});
+  const Eigen::Vector3d east(200, 0, 0), north(0, 200, 0);
+  Eigen::Vector3d pos(0, 0, 8000);
+  for (int t = 0; t < 10; ++t, pos += east) {
+    fuser.add(0, row_at(t, 7, pos, east));
+    fuser.add(1, row_at(t, 9, pos, east));
+    (void)fuser.fuse(SimTime::from_s(t));
+  }
+  const std::uint32_t number = fuser.regional_of(1, 9);
+  ASSERT_NE(number, 0u);
+  ASSERT_EQ(fuser.regional_of(0, 7), number);
+  fuser.set_source_up(1, false);
+  for (int t = 10; t < 40; ++t, pos += north) {  // a turn to the north the held track cannot know of
+    fuser.add(0, row_at(t, 7, pos, north));
+    (void)fuser.fuse(SimTime::from_s(t));
+    EXPECT_EQ(fuser.regional_of(1, 9), number) << "t " << t;
+    EXPECT_EQ(fuser.regional_of(0, 7), number) << "t " << t;
+  }
+  fuser.set_source_up(1, true);
+  for (int t = 40; t < 45; ++t, pos += north) {
+    fuser.add(0, row_at(t, 7, pos, north));
+    fuser.add(1, row_at(t, 9, pos, north));
+    EXPECT_EQ(fuser.fuse(SimTime::from_s(t)).size(), 1u) << "t " << t;
+  }
+  EXPECT_EQ(fuser.regional_of(1, 9), number);
+  EXPECT_EQ(fuser.regional_of(0, 7), number);
+  EXPECT_EQ(fuser.stats().splits, 0u);
 }
 
 // A node restarts: its new tracker numbers the same aircraft afresh. Each new track takes over
@@ -273,7 +314,9 @@ TEST(TrackFuser, ARestartedSourcesNewTracksKeepTheRegionalNumbers) {
     report(fuser, rng, 0, t, air, shared, 1);
     EXPECT_EQ(fuser.fuse(SimTime::from_s(t)).size(), 20u);
   }
+  EXPECT_EQ(fuser.tracks_of(1), 20u);
   fuser.restart_source(1);
+  EXPECT_EQ(fuser.tracks_of(1), 0u);  // orphans now: not the new process's
   fuser.set_source_up(1, true);
   for (int t = 15; t < 25; ++t) {
     report(fuser, rng, 0, t, air, shared, 1);

@@ -27,6 +27,7 @@ TEST(NodeConfig, ReadsEveryField) {
   EXPECT_EQ(c.party, "MOR");
   EXPECT_EQ(c.role, NodeRole::national);
   EXPECT_EQ(c.domain, 17u);
+  EXPECT_EQ(c.feed_domain, 18u);  // not given: the next domain
   EXPECT_EQ(c.keys, std::filesystem::path("/run/nodes/keys"));
   EXPECT_EQ(c.scenario, std::filesystem::path("/run/nodes/raid.yaml"));
   EXPECT_EQ(c.seed, 42u);
@@ -68,6 +69,8 @@ TEST(NodeConfig, RejectsHostileFilesNamingThePlace) {
       {"unknown key", std::string(kGood) + "peerz: []\n", "peerz"},
       {"bad role", "node: A-N\nparty: AB\nrole: king\ndomain: 1\nkeys: k\n", "national, regional or controller"},
       {"domain", "node: A-N\nparty: AB\nrole: national\ndomain: 233\nkeys: k\n", "domain"},
+      {"feed domain", "node: A-N\nparty: AB\nrole: national\ndomain: 1\nfeed_domain: 1\nkeys: k\n", "must differ"},
+      {"feed domain range", "node: A-N\nparty: AB\nrole: national\ndomain: 1\nfeed_domain: 300\nkeys: k\n", "feed_domain"},
       {"node id", "node: \"a b\"\nparty: AB\nrole: national\ndomain: 1\nkeys: k\n", "node"},
       {"party id", "node: A-N\nparty: toolongparty\nrole: national\ndomain: 1\nkeys: k\n", "party"},
       {"self peer", "node: A-N\nparty: AB\nrole: national\ndomain: 1\nkeys: k\npeers:\n  - {node: A-N, party: AB, role: regional, clearance: SECRET, need_to_know: [ORDERS]}\n", "cannot be its own peer"},

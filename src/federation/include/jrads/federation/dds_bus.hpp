@@ -60,6 +60,10 @@ class DdsBus {
   [[nodiscard]] int matched_writers(Topic topic) const;
   // The readers our writer of the topic has matched (its own included).
   [[nodiscard]] int matched_readers(Topic topic) const;
+  // Cyclone's deaf and mute (its testing control): while cut, this process's whole domain (every
+  // participant of it here) neither hears nor sends anything, as if its network were cut. How an
+  // exercise cuts a node's link. Errc::io_error with DDS's reason when refused.
+  [[nodiscard]] Result<void> set_cut(bool cut);
 
   [[nodiscard]] const std::string& node() const noexcept;
 

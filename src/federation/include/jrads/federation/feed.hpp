@@ -7,8 +7,13 @@
 //   sites:   "JRADS-SITES-1 N\n" then N lines "<label text>\t<sensors.csv row>\n"
 //   window:  "JRADS-WINDOW-1 T_NS N\n" then N detections.csv rows, each ending "\n"
 //   end:     "JRADS-END-1\n"                       (no more windows: finish and stop)
-//   done:    "JRADS-TRACKS-DONE-1 T_NS A\n"        (every track update through T_NS is sent, and
-//                                                  A alerts in all so far)
+//   link:    "JRADS-LINK-1 CUT\n" or "JRADS-LINK-1 RESTORE\n"
+//                                                 (the exercise cuts the node's federation link:
+//                                                  Cyclone's deaf and mute; the feed is not cut)
+//   done:    "JRADS-TRACKS-DONE-2 T_NS A R L\n"   (every track update through T_NS is sent; A
+//                                                  alerts in all so far; R snapshots sent after
+//                                                  the link came back; L live tracks the node
+//                                                  holds now, for the centre to check its own)
 //
 // Numbers are decimal without leading zeros (0 itself allowed); N is at most kMaxFeedRows.
 #include <cstdint>
@@ -37,12 +42,17 @@ struct FeedWindow {
   std::vector<picture::Report> reports;  // decoded only: the rows as the picture reads them
 };
 struct FeedEnd {};
-using FeedMessage = std::variant<FeedSites, FeedWindow, FeedEnd>;
+struct FeedLink {
+  bool cut = false;  // true: go deaf and mute on the federation domain; false: hear and speak again
+  friend bool operator==(const FeedLink&, const FeedLink&) = default;
+};
+using FeedMessage = std::variant<FeedSites, FeedWindow, FeedEnd, FeedLink>;
 
 [[nodiscard]] security::Bytes encode_feed_sites(std::span<const picture::SensorSite> sites,
                                                 const security::PartyTable& parties);
 [[nodiscard]] security::Bytes encode_feed_window(SimTime end, std::span<const std::string> lines);
 [[nodiscard]] security::Bytes encode_feed_end();
+[[nodiscard]] security::Bytes encode_feed_link(const FeedLink& l);
 
 // `sites`: the table a window's rows index (from the sites message); errors say "feed <what>:
 // <problem>", with the row's own reader's message for a bad row.
@@ -51,7 +61,9 @@ using FeedMessage = std::variant<FeedSites, FeedWindow, FeedEnd>;
 
 struct TracksDone {
   SimTime through;
-  std::uint64_t alerts = 0;  // alerts the node has sent the centre, in all
+  std::uint64_t alerts = 0;     // alerts the node has sent the centre, in all
+  std::uint64_t snapshots = 0;  // snapshots it has sent, in all: one each time its link came back
+  std::uint64_t live = 0;       // its live tracks now (of its latest emission)
   friend bool operator==(const TracksDone&, const TracksDone&) = default;
 };
 [[nodiscard]] security::Bytes encode_tracks_done(const TracksDone& d);

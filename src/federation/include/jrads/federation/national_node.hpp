@@ -1,7 +1,8 @@
 #pragma once
 // A national node as a process (`jrads node --config` with role national): the exercise
-// controller's feed of its own sensors' reports in, its picture's track updates out to the
-// regional centre, heartbeats with every peer, and each link's changes logged.
+// controller's feed of its own sensors' reports in (on the feed's DDS domain), its picture's
+// track updates out to the regional centre (on the federation's), heartbeats with every peer,
+// and each link's changes logged.
 //
 //   NationalNode node = NationalNode::make(params).value();
 //   Result<NationalNodeReport> r = node.run(clock, stop);   // until the controller's end
@@ -10,6 +11,13 @@
 // sample it takes through the ingress (opened, new, in order); a refused one is logged with its
 // reason. The updates of each window are followed by a "tracks done" mark, so the centre knows
 // when it has all of them (the run is stepped by the controller's windows, not by the clock).
+//
+// Fail-safe under a cut link: the exercise may cut the node's federation link (Cyclone's deaf
+// and mute, FeedLink); its sensors' feed goes on. While its link to the centre is down the node
+// keeps its own picture and sends the centre no tracks (its alerts wait); when the link comes
+// back it sends a snapshot: every live track, and an end for each track the centre was last
+// told of that has gone since. Its marks tell the centre how many tracks it holds, so that the
+// centre can check that it lost and duplicated none.
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -27,7 +35,8 @@
 namespace jrads::federation {
 
 struct NationalNodeParams {
-  std::uint32_t domain = 0;
+  std::uint32_t domain = 0;       // the federation's DDS domain: the centre
+  std::uint32_t feed_domain = 1;  // the feed's: the exercise controller (must differ)
   security::NodeKeys keys;      // this node's; keys.record.party is its party
   security::Keyring keyring;    // every peer's public key record
   security::PartyTable parties;
@@ -46,13 +55,15 @@ struct NationalNodeParams {
 struct NationalNodeReport {
   std::uint64_t windows = 0, reports = 0, updates_sent = 0, updates_refused = 0;
   std::uint64_t samples_refused = 0;  // by the ingress
+  std::uint64_t cuts = 0;             // the exercise cut its federation link this many times
+  std::uint64_t snapshots = 0;        // sent to the centre when the link came back
   std::vector<LinkChange> links;      // every change, in order
 };
 
 class NationalNode {
  public:
   // Errc::invalid_argument: this node's party not in the table, the controller or the centre
-  // not among the peers; DDS's error when the participant cannot be made.
+  // not among the peers, one domain for both; DDS's error when a participant cannot be made.
   [[nodiscard]] static Result<NationalNode> make(NationalNodeParams params);
   NationalNode(NationalNode&&) noexcept;
   NationalNode& operator=(NationalNode&&) noexcept;

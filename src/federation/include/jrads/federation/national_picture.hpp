@@ -33,6 +33,9 @@ class NationalPicture {
   [[nodiscard]] std::vector<TrackUpdate> take_updates();
   [[nodiscard]] std::vector<picture::Alert> take_alerts() { return tracker_.take_alerts(); }
 
+  // The latest emission's tracks (confirmed and coasting), by number, as last taken: what a
+  // snapshot sends.
+  [[nodiscard]] const std::map<std::uint32_t, TrackUpdate>& live() const noexcept { return last_; }
   [[nodiscard]] const picture::Tracker& tracker() const noexcept { return tracker_; }
   [[nodiscard]] const std::string& party() const noexcept { return party_; }
   [[nodiscard]] std::uint64_t reports() const noexcept { return reports_; }

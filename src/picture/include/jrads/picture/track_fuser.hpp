@@ -122,6 +122,12 @@ class TrackFuser {
   // The regional track a national track is bound to, 0 when none.
   [[nodiscard]] std::uint32_t regional_of(std::uint32_t source, std::uint32_t track_number) const;
 
+  // The national tracks of a source held now (its orphans not included): after a snapshot, as
+  // many as its node holds, or tracks were lost or duplicated.
+  [[nodiscard]] std::size_t tracks_of(std::uint32_t source) const;
+  // The source's national tracks and the regional track each is bound to, by national number.
+  [[nodiscard]] std::vector<std::pair<std::uint32_t, std::uint32_t>> bindings(std::uint32_t source) const;
+
   [[nodiscard]] const FusionStats& stats() const noexcept;
 
  private:

@@ -100,13 +100,27 @@ enum class PictureMode : std::uint8_t {
 // process on the loopback, fed by this process (the exercise controller) and sending its track
 // updates to the regional centre (also this process) over DDS. The national nodes must be
 // running (federated_run.hpp starts them). The picture is then PictureMode::regional.
+// The exercise cuts a national node's federation link (Cyclone's deaf and mute; its sensors'
+// feed goes on) before window `from` (counted from 0) and restores it before window
+// `from + windows`, and at least detection_bound + 0.5 s later, so that both ends have seen
+// the loss. Then it waits (at most 5 s) for the node's snapshot.
+struct LinkCut {
+  std::string party;
+  std::uint64_t from = 0;
+  std::uint64_t windows = 10;
+};
+
 struct FederationOptions {
-  std::uint32_t domain = 0;
+  std::uint32_t domain = 0;              // the federation's DDS domain
+  std::uint32_t feed_domain = 1;         // the exercise controller's feed's (not `domain`)
   std::filesystem::path keys;            // every node's key file and public key
   std::string controller = "EXCON";      // node ids of this process's two participants
   std::string centre;                    // the regional centre: <LEAD>-RC
   std::map<std::string, std::string> nationals;  // party -> its national node
   double answer_timeout_s = 60.0;        // a national node silent this long (wall clock) fails the run
+  std::vector<LinkCut> cuts;             // in window order, not overlapping
+  // Where the run writes federation.json (its links, cuts and resynchronisations): empty, not.
+  std::filesystem::path report;
 };
 
 struct RunOptions {

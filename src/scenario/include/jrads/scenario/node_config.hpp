@@ -34,7 +34,11 @@ struct NodeConfig {
   std::string node;   // this node's id: its key file in `keys`
   std::string party;
   NodeRole role = NodeRole::national;
-  std::uint32_t domain = 0;           // DDS domain, 0..232
+  std::uint32_t domain = 0;           // DDS domain of the federation, 0..232
+  // The DDS domain of the exercise controller's feed (the node's own simulated sensors), apart
+  // from the federation's so that cutting the node's federation link leaves its sensors: 0..232,
+  // not `domain`; default default_feed_domain(domain).
+  std::uint32_t feed_domain = 1;
   std::filesystem::path keys;         // key directory (relative paths: to the file's directory)
   std::filesystem::path scenario;     // empty: the embedded default scenario
   std::optional<std::uint64_t> seed;  // default: the scenario's
@@ -48,10 +52,15 @@ struct NodeConfigOutcome {
 
 inline constexpr std::size_t max_node_config_bytes = std::size_t{64} << 10;
 
+// domain + 1, or 231 for 232.
+[[nodiscard]] constexpr std::uint32_t default_feed_domain(std::uint32_t domain) noexcept {
+  return domain < 232 ? domain + 1 : domain - 1;
+}
+
 // Parses the YAML text; `file_name` names it in errors, `base_dir` resolves relative paths.
 // Rejected: anything but one mapping of the keys above; unknown or duplicate keys (with the
 // nearest known one suggested); node and party ids the key files would refuse; a domain above
-// 232; a peer twice, or the node itself as a peer; a clearance or category not spelt as in
+// 232, or a feed domain equal to it; a peer twice, or the node itself as a peer; a clearance or category not spelt as in
 // labels ("SECRET", "AIR-PICTURE"); a text above 64 KiB, not UTF-8 or with NUL bytes.
 [[nodiscard]] NodeConfigOutcome parse_node_config(std::string_view yaml_text, std::string_view file_name,
                                                   const std::filesystem::path& base_dir = {});
