@@ -76,6 +76,7 @@ Result<FederatedNodes> start_federated_nodes(const run::RunInput& in, const std:
     c.feed_domain = f.feed_domain;
     c.keys = keys;
     if (!scenario_path.empty()) c.scenario = std::filesystem::absolute(scenario_path);
+    c.picture_out = out.dir / (node + ".regional-tracks.csv");
     c.seed = seed;
     security::Receiver controller = everything, centre = everything;
     controller.party = lead;

@@ -60,6 +60,7 @@ int node(const NodeRun& run) {
   federation::NationalNodeParams p;
   p.domain = c.domain;
   p.feed_domain = c.feed_domain;
+  p.picture_out = c.picture_out;
   p.parties = input->parties;
   p.tracker = input->tracker;
   p.agreement_in_force = input->agreement.in_force;
@@ -88,12 +89,14 @@ int node(const NodeRun& run) {
   auto report = made->run(clock, wall_clock_unix_s, g_stop);
   if (!report) return fail_with(report.error());
   std::printf("%s: %llu windows, %llu reports, %llu track updates sent (%llu refused by the gate), %llu samples "
-              "refused, %zu link changes, %llu links cut, %llu snapshots\n",
+              "refused, %zu link changes, %llu links cut, %llu snapshots, %llu regional rows in %llu fusions (%llu short)\n",
               c.node.c_str(), static_cast<unsigned long long>(report->windows),
               static_cast<unsigned long long>(report->reports), static_cast<unsigned long long>(report->updates_sent),
               static_cast<unsigned long long>(report->updates_refused),
               static_cast<unsigned long long>(report->samples_refused), report->links.size(),
-              static_cast<unsigned long long>(report->cuts), static_cast<unsigned long long>(report->snapshots));
+              static_cast<unsigned long long>(report->cuts), static_cast<unsigned long long>(report->snapshots),
+              static_cast<unsigned long long>(report->picture_rows), static_cast<unsigned long long>(report->picture_fusions),
+              static_cast<unsigned long long>(report->picture_short));
   return g_stop.load() ? 3 : 0;
 }
 

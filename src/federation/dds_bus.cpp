@@ -83,7 +83,7 @@ struct DdsBus::Impl {
   }
 };
 
-Result<DdsBus> DdsBus::open(std::uint32_t domain, std::string node) {
+Result<DdsBus> DdsBus::open(std::uint32_t domain, std::string node, bool listen_only) {
   if (auto ok = security::check_node_id(node); !ok) return fail(Errc::invalid_argument, "node " + node + ": " + ok.error().message);
   // The domain is configured once per process; a second node in the same process shares it.
   const dds_entity_t d = dds_create_domain(domain, kLoopbackConfig);
@@ -96,7 +96,8 @@ Result<DdsBus> DdsBus::open(std::uint32_t domain, std::string node) {
     const Topic t = static_cast<Topic>(k);
     dds_qos_t* q = qos_of(t);
     impl->topics[k] = dds_create_topic(impl->participant, &jrads_wire_Envelope_desc, topic_name(t), q, nullptr);
-    if (impl->topics[k] >= 0) impl->writers[k] = dds_create_writer(impl->participant, impl->topics[k], q, nullptr);
+    dds_qset_userdata(q, impl->node.data(), impl->node.size());
+    if (impl->topics[k] >= 0 && !listen_only) impl->writers[k] = dds_create_writer(impl->participant, impl->topics[k], q, nullptr);
     if (impl->topics[k] >= 0) impl->readers[k] = dds_create_reader(impl->participant, impl->topics[k], q, nullptr);
     dds_delete_qos(q);
     for (dds_entity_t e : {impl->topics[k], impl->writers[k], impl->readers[k]}) {
@@ -119,6 +120,7 @@ Result<void> DdsBus::publish(const WireSample& w) {
     if (w.header.topic == topic_name(static_cast<Topic>(i))) k = i;
   }
   if (k < 0) return fail(Errc::invalid_argument, "no topic " + w.header.topic);
+  if (impl_->writers[k] == 0) return fail(Errc::invalid_argument, "a listening bus does not publish");
   jrads_wire_Envelope e{};
   if (w.header.sender.size() >= sizeof e.sender || w.header.receiver.size() >= sizeof e.receiver ||
       w.label.size() >= sizeof e.label || w.sealed.size() > kMaxSealed)
@@ -179,7 +181,7 @@ std::vector<Received> DdsBus::take(Topic topic) {
 bool DdsBus::flush(double timeout_s) {
   bool all = true;
   for (int k = 0; k < kTopics; ++k) {
-    if (kQos[k].reliability != DDS_RELIABILITY_RELIABLE) continue;
+    if (kQos[k].reliability != DDS_RELIABILITY_RELIABLE || impl_->writers[k] == 0) continue;
     if (dds_wait_for_acks(impl_->writers[k], static_cast<dds_duration_t>(timeout_s * 1e9)) != DDS_RETCODE_OK) all = false;
   }
   return all;
@@ -195,6 +197,44 @@ Result<void> DdsBus::set_cut(bool cut) {
   const dds_return_t rc = dds_domain_set_deafmute(impl_->participant, cut, cut, DDS_INFINITY);
   if (rc != DDS_RETCODE_OK) return fail(Errc::io_error, dds_reason("DDS deaf and mute", rc));
   return {};
+}
+
+namespace {
+
+// The node ids in the user data of the endpoints matched by `entity` (a writer: readers; a
+// reader: writers).
+std::vector<std::string> matched_nodes(dds_entity_t entity, bool writer) {
+  std::vector<std::string> out;
+  if (entity <= 0) return out;
+  const auto handles = [&](dds_instance_handle_t* h, std::size_t n) {
+    return writer ? dds_get_matched_subscriptions(entity, h, n) : dds_get_matched_publications(entity, h, n);
+  };
+  const dds_return_t n = handles(nullptr, 0);
+  if (n <= 0) return out;
+  std::vector<dds_instance_handle_t> ih(static_cast<std::size_t>(n) + 8);  // room for a few more since
+  const dds_return_t got = handles(ih.data(), ih.size());
+  for (dds_return_t i = 0; i < std::min<dds_return_t>(got, static_cast<dds_return_t>(ih.size())); ++i) {
+    dds_builtintopic_endpoint_t* e = writer ? dds_get_matched_subscription_data(entity, ih[static_cast<std::size_t>(i)])
+                                            : dds_get_matched_publication_data(entity, ih[static_cast<std::size_t>(i)]);
+    if (e == nullptr) continue;
+    void* data = nullptr;
+    std::size_t size = 0;
+    if (e->qos != nullptr && dds_qget_userdata(e->qos, &data, &size) && data != nullptr)
+      out.emplace_back(static_cast<const char*>(data), size);
+    dds_free(data);
+    dds_builtintopic_free_endpoint(e);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> DdsBus::matched_reader_nodes(Topic topic) const {
+  return matched_nodes(impl_->writers[static_cast<int>(topic)], true);
+}
+
+std::vector<std::string> DdsBus::matched_writer_nodes(Topic topic) const {
+  return matched_nodes(impl_->readers[static_cast<int>(topic)], false);
 }
 
 int DdsBus::matched_readers(Topic topic) const {

@@ -31,6 +31,12 @@ Result<int> Egress::send_to(const std::string& peer, Topic topic, std::uint32_t 
   return send_where(topic, stream, time, label, payload, [&](std::size_t k) { return peers_[k].node == peer; });
 }
 
+bool Egress::releasable(const std::string& peer, const security::ItemLabel& label, SimTime time) {
+  for (std::size_t k = 0; k < peers_.size(); ++k)
+    if (peers_[k].node == peer) return gate_.decide(label, k, time).allowed;
+  return false;
+}
+
 Result<int> Egress::send_where(Topic topic, std::uint32_t stream, SimTime time, const security::ItemLabel& label,
                                security::ByteView payload, const std::function<bool(std::size_t)>& to) {
   if (payload.size() > kMaxPayload)

@@ -14,7 +14,9 @@
 #include "jrads/federation/feed.hpp"
 #include "jrads/federation/ingress.hpp"
 #include "jrads/federation/national_picture.hpp"
+#include "jrads/federation/picture_batch.hpp"
 #include "jrads/federation/track_update.hpp"
+#include "jrads/picture/track_csv.hpp"
 
 namespace jrads::federation {
 
@@ -42,6 +44,10 @@ struct NationalNode::Impl {
   std::map<std::uint32_t, TrackUpdate> told;  // the live tracks the centre was last sent, by number
   std::vector<picture::Alert> held_alerts;    // taken while the link to the centre was down
   bool snapshot_due = false;                  // the link to the centre came back
+  std::optional<picture::TrackCsvWriter> picture_out;         // the regional picture received
+  std::map<std::uint32_t, picture::TrackRow> regional;        // its latest fusion's rows, by regional number
+  std::uint64_t regional_rows = 0;                            // rows of that fusion come so far
+  std::optional<SimTime> regional_through;                    // the latest fusion complete
   NationalNodeReport report;
   std::shared_ptr<spdlog::logger> log = logger("node");
 
@@ -117,6 +123,48 @@ struct NationalNode::Impl {
               report.snapshots, params.centre, picture->live().size(), gone.size());
     return send_updates(through, false);  // nothing new in the picture: the waiting alerts, and the mark
   }
+
+  // The regional picture the centre sent since the last call: rows kept (a newer fusion's
+  // replace the older ones) and written; each fusion's rows counted against its total.
+  void take_picture(std::int64_t now_unix_s) {
+    const std::string& me = params.keys.record.node;
+    for (const OpenedSample& o : in->take(Topic::tracks, now_unix_s)) {
+      if (o.header.sender != params.centre || o.header.stream != 0) {
+        log->warn("{}: refused a track sample from {}: not the centre's picture", me, o.header.sender);
+        continue;
+      }
+      auto b = decode_picture_batch(o.payload);
+      if (!b) {
+        ++report.samples_refused;
+        log->warn("{}: refused a part of the regional picture: {}", me, b.error().message);
+        continue;
+      }
+      if (b->part == 0) {
+        regional.clear();
+        regional_rows = 0;
+      }
+      for (PictureRow& r : b->rows) {
+        auto label = security::from_label(r.label, params.parties);
+        if (!label) {
+          ++report.samples_refused;
+          log->warn("{}: refused a regional track: {}", me, label.error().message);
+          continue;
+        }
+        r.update.row.label = *label;
+        ++report.picture_rows;
+        ++regional_rows;
+        if (picture_out) picture_out->write(std::span(&r.update.row, 1));
+        regional[r.update.row.track_number] = std::move(r.update.row);
+      }
+      if (b->part + 1 < b->parts) continue;
+      ++report.picture_fusions;
+      if (regional_rows != b->total) {
+        ++report.picture_short;
+        log->warn("{}: the regional picture at t={} s: {} rows came of {}", me, b->time.s(), regional_rows, b->total);
+      }
+      regional_through = b->time;
+    }
+  }
 };
 
 NationalNode::NationalNode(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -165,6 +213,11 @@ Result<NationalNode> NationalNode::make(NationalNodeParams params) {
                      security::ReleaseGate::OnDecision{}, sequence_base(s.params.start_unix_ms));
   s.in.emplace(s.bus, std::move(in_peers), s.params.keyring, refused);
   s.feed_in.emplace(s.feed_bus, std::move(feed_in_peers), s.params.keyring, refused);
+  if (!s.params.picture_out.empty()) {
+    auto w = picture::TrackCsvWriter::open(s.params.picture_out);
+    if (!w) return fail(w.error());
+    s.picture_out.emplace(std::move(*w));
+  }
   return NationalNode(std::move(impl));
 }
 
@@ -191,7 +244,9 @@ Result<NationalNodeReport> NationalNode::run(const std::function<SimTime()>& clo
     }
   };
   bool ended = false;
-  while (!ended && !stop.load()) {
+  SimTime end_wait;  // after the controller's end: until then for the centre's last picture
+  const SimTime kLast = SimTime::from_ns(std::numeric_limits<std::int64_t>::max());
+  while (!stop.load() && !(ended && ((s.regional_through && *s.regional_through == kLast) || clock() > end_wait))) {
     const SimTime now = clock();
     if (now >= next_beat) {
       ++hb.beat;
@@ -206,6 +261,7 @@ Result<NationalNodeReport> NationalNode::run(const std::function<SimTime()>& clo
       note(links.check(now));
       next_check = now + SimTime::from_s(s.params.links.check_s);
     }
+    s.take_picture(unix_now());
     const bool centre_down = links.state(s.params.centre) == LinkState::down;
     if (s.snapshot_due && !centre_down && s.picture)
       if (auto ok = s.send_snapshot(); !ok) return fail(ok.error());
@@ -244,21 +300,25 @@ Result<NationalNodeReport> NationalNode::run(const std::function<SimTime()>& clo
         if (auto ok = s.bus.set_cut(l->cut); !ok) return fail(ok.error());
         if (l->cut) ++s.report.cuts;
         s.log->info("{}: the exercise {} its federation link", me, l->cut ? "cut" : "restored");
-      } else {
+      } else if (!ended) {
         if (s.picture) {
           s.picture->finish();
-          if (auto ok = s.send_updates(SimTime::from_ns(std::numeric_limits<std::int64_t>::max()), centre_down); !ok)
-            return fail(ok.error());
+          if (auto ok = s.send_updates(kLast, centre_down); !ok) return fail(ok.error());
         }
         ended = true;
+        end_wait = clock() + SimTime::from_s(10.0);
       }
     }
     if (fed) last_feed = clock();
-    if ((clock() - last_feed).s() > s.params.idle_timeout_s)
+    if (!ended && (clock() - last_feed).s() > s.params.idle_timeout_s)
       return fail(Errc::io_error, me + ": no feed from " + s.params.controller + " for " +
                                       std::to_string(static_cast<int>(s.params.idle_timeout_s)) + " s");
     if (!fed) std::this_thread::sleep_for(std::chrono::microseconds(500));
   }
+  if (ended && !(s.regional_through && *s.regional_through == kLast))
+    s.log->warn("{}: the centre's last regional picture did not come within 10 s", me);
+  if (s.picture_out)
+    if (auto ok = s.picture_out->commit(); !ok) return fail(ok.error());
   s.bus.flush(5.0);
   s.feed_bus.flush(1.0);
   return s.report;

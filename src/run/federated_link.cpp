@@ -20,6 +20,7 @@
 #include "jrads/federation/ingress.hpp"
 #include "jrads/federation/link_monitor.hpp"
 #include "jrads/federation/national_node.hpp"
+#include "jrads/federation/picture_batch.hpp"
 #include "jrads/security/keys.hpp"
 
 namespace jrads::run {
@@ -80,6 +81,8 @@ struct FederatedLink::Impl {
   std::vector<CutSeen> cuts_seen;
   std::map<std::string, std::size_t> cut_open;  // by party: its cut being restored, not yet checked
   std::uint64_t marks_checked = 0, marks_disagreeing = 0;
+  std::map<std::string, security::CategorySet> picture_need;  // by national node: its need-to-know for the picture
+  std::uint64_t picture_sent = 0, picture_refused = 0;        // regional rows to the nodes
   std::uint64_t epoch = static_cast<std::uint64_t>(  // this process's start, Unix ms: new at each run
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
   std::shared_ptr<spdlog::logger> log = logger("run");
@@ -260,7 +263,13 @@ Result<std::unique_ptr<FederatedLink>> FederatedLink::open(const FederationOptio
     auto kr = s.centre_keys.agreement.shared_key(rec->agree_public);
     if (!kc || !kr) return fail(Errc::invalid_argument, "no pair key with node " + node);
     feed_peers.push_back({node, r, *kc});
-    centre_peers.push_back({node, r, *kr});
+    // The regional picture goes down to it as to its party's files (release_export.hpp): the
+    // lead's node may know which sensors saw a track, another party's may not.
+    security::Receiver down = r;
+    if (party != s.centre_keys.record.party)
+      down.need_to_know &= ~security::category_bit(security::Category::sensors);
+    s.picture_need[node] = down.need_to_know;
+    centre_peers.push_back({node, down, *kr});
     in_peers.push_back({node, *kr});
     feed_in_peers.push_back({node, *kc});
   }
@@ -278,11 +287,20 @@ Result<std::unique_ptr<FederatedLink>> FederatedLink::open(const FederationOptio
   for (const auto& [party, node] : options.nationals) national_nodes.push_back(node);
   s.links.emplace(national_nodes, federation::LinkParams{}, mono_now());
   s.feed_links.emplace(national_nodes, federation::LinkParams{}, mono_now());
-  // Discovery: each national's feed reader and tracks writer, each domain's own included.
-  const int want = static_cast<int>(options.nationals.size()) + 1;
+  // Discovery: each national node's feed reader, and its tracks writer and reader, by name (a
+  // count could be made up by someone else's, a test's tap say).
+  const auto has = [](const std::vector<std::string>& nodes, const std::string& node) {
+    return std::find(nodes.begin(), nodes.end(), node) != nodes.end();
+  };
+  const auto joined = [&] {
+    const auto feed = s.controller_bus->matched_reader_nodes(federation::Topic::feed);
+    const auto from = s.centre_bus->matched_writer_nodes(federation::Topic::tracks);
+    const auto to = s.centre_bus->matched_reader_nodes(federation::Topic::tracks);
+    return std::all_of(national_nodes.begin(), national_nodes.end(),
+                       [&](const std::string& n) { return has(feed, n) && has(from, n) && has(to, n); });
+  };
   const auto deadline = Clock::now() + std::chrono::duration<double>(options.answer_timeout_s);
-  while (s.controller_bus->matched_readers(federation::Topic::feed) < want ||
-         s.centre_bus->matched_writers(federation::Topic::tracks) < want) {
+  while (!joined()) {
     if (Clock::now() > deadline)
       return fail(Errc::io_error, "the national nodes did not join DDS domain " + std::to_string(options.domain) +
                                       " within " + std::to_string(static_cast<int>(options.answer_timeout_s)) + " s");
@@ -387,6 +405,44 @@ Result<FederatedLink::Collected> FederatedLink::collect(const std::string& party
     out.resynced = s.cut_open.count(party) != 0;
   }
   return out;
+}
+
+Result<void> FederatedLink::send_picture(SimTime time, std::span<const federation::TrackUpdate> rows) {
+  Impl& s = *impl_;
+  const security::CategorySet sensors = security::category_bit(security::Category::sensors);
+  const security::PartyIndex lead = s.parties.index(s.centre_keys.record.party).value_or(0);
+  for (const auto& [party, node] : s.options.nationals) {
+    // Nothing to a node whose link is down: a reliable writer would only queue it.
+    if (s.links->state(node) == federation::LinkState::down) continue;
+    const bool strip = (s.picture_need.at(node) & sensors) == 0;
+    std::vector<federation::PictureRow> released;
+    std::vector<security::ItemLabel> labels;
+    for (const federation::TrackUpdate& row : rows) {
+      security::ItemLabel label = strip ? security::without_categories(row.row.label, sensors) : row.row.label;
+      if (!s.centre_out->releasable(node, label, time)) {
+        ++s.picture_refused;
+        continue;
+      }
+      federation::PictureRow r{security::to_label(label, s.parties, time), row};
+      if (strip) r.update.sensors.clear();
+      released.push_back(std::move(r));
+      labels.push_back(label);
+    }
+    s.picture_sent += released.size();
+    std::size_t first = 0;
+    for (const federation::PictureBatch& part : federation::split_picture(time, std::move(released))) {
+      // The part's label combines its rows' (each releasable, so the combination is too).
+      security::ItemLabel label = federation::control_label(s.parties, s.centre_keys.record.party);
+      for (std::size_t i = first; i < first + part.rows.size(); ++i)
+        label = i == first ? labels[i] : security::combine(label, labels[i], lead);
+      first += part.rows.size();
+      auto ok = s.centre_out->send_to(node, federation::Topic::tracks, 0, time, label,
+                                      federation::encode_picture_batch(part));
+      if (!ok) return fail(ok.error());
+      if (*ok == 0) return fail(Errc::invalid_argument, "a part of the regional picture was not released to " + node);
+    }
+  }
+  return {};
 }
 
 Result<std::vector<std::string>> FederatedLink::before_window(std::uint64_t index) {
@@ -505,6 +561,7 @@ Result<void> FederatedLink::write_report(const std::filesystem::path& path) cons
                              {"tracks_lost", lost}, {"tracks_duplicated", duplicated}, {"tracks_renumbered", renumbered},
                              {"slowest_loss_seen_s", slowest}, {"losses_unseen", unseen}};
   j["marks"] = {{"checked", s.marks_checked}, {"disagreeing", s.marks_disagreeing}};
+  j["regional_picture_down"] = {{"rows_released", s.picture_sent}, {"rows_refused", s.picture_refused}};
   auto f = OutputFile::open(path);
   if (!f) return fail(f.error());
   f->buffer() += j.dump(2) + "\n";

@@ -50,6 +50,11 @@ class FederatedLink {
     bool resynced = false;   // the first collect after a cut link's snapshot
   };
   [[nodiscard]] Result<Collected> collect(const std::string& party, SimTime through);
+  // The regional picture at `time` (every regional row of that fusion) down to each national
+  // node whose link is up: the rows the release gate lets it have (SENSORS stripped first where
+  // it has no need to know them), in parts (picture_batch.hpp). After the last fusion, an empty
+  // picture at the end tells the nodes the picture is complete.
+  [[nodiscard]] Result<void> send_picture(SimTime time, std::span<const federation::TrackUpdate> rows);
   // Before window `index` (from 0) is sent: the exercise's cuts that start or end there; the
   // parties whose links it cut now. A restore waits until the centre has seen the loss (and
   // the detection bound has passed, so the node has too), then for the node's snapshot, at

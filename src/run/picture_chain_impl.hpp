@@ -158,8 +158,23 @@ class PictureChain {
           if (const auto it = site_index_.find(id); it != site_index_.end()) set.push_back(it->second);
         std::sort(set.begin(), set.end());
       }
+      if (link_ != nullptr) {
+        std::vector<federation::TrackUpdate> down;
+        down.reserve(now.size());
+        for (const picture::TrackRow& row : now) {
+          federation::TrackUpdate u;
+          u.row = row;
+          if (const picture::EvidenceRecord* e = regional_->evidence(row.track_number)) u.evidence = e->summary();
+          u.sensors = regional_->sensors(row.track_number);
+          if (u.sensors.size() > federation::kMaxTrackSensors) u.sensors.resize(federation::kMaxTrackSensors);
+          down.push_back(std::move(u));
+        }
+        if (auto ok = link_->send_picture(t, down); !ok) return fail(ok.error());
+      }
       rows.insert(rows.end(), std::make_move_iterator(now.begin()), std::make_move_iterator(now.end()));
     }
+    if (link_ != nullptr && finished_)
+      if (auto ok = link_->send_picture(kEnd, {}); !ok) return fail(ok.error());
     // What each node says it holds, against what the centre holds of it.
     for (const auto& [p, c] : collected_) {
       const auto source = static_cast<std::uint32_t>(p);

@@ -73,7 +73,7 @@ PeerConfig read_peer(Diagnostics& d, const YAML::Node& n, const std::string& pat
 }
 
 NodeConfig read_config(Diagnostics& d, const YAML::Node& root, const std::filesystem::path& base_dir) {
-  MapReader m(d, root, "", {"node", "party", "role", "domain", "feed_domain", "keys", "scenario", "seed", "peers"},
+  MapReader m(d, root, "", {"node", "party", "role", "domain", "feed_domain", "keys", "scenario", "picture_out", "seed", "peers"},
               "a node configuration");
   NodeConfig c;
   if (!m.is_map()) return c;
@@ -96,9 +96,10 @@ NodeConfig read_config(Diagnostics& d, const YAML::Node& root, const std::filesy
                    " (cutting the federation link must leave the node's sensors)");
     c.feed_domain = static_cast<std::uint32_t>(feed);
   }
-  std::string keys, scenario;
+  std::string keys, scenario, picture_out;
   if (m.string("keys", keys, 4096)) c.keys = base_dir / keys;
   if (m.string("scenario", scenario, 4096)) c.scenario = base_dir / scenario;
+  if (m.string("picture_out", picture_out, 4096)) c.picture_out = base_dir / picture_out;
   std::uint64_t seed = 0;
   if (m.u64("seed", seed)) c.seed = seed;
   if (const YAML::Node* peers = m.find("peers")) {
@@ -195,6 +196,7 @@ std::string to_yaml(const NodeConfig& c) {
   s += "feed_domain: " + std::to_string(c.feed_domain) + "\n";
   s += "keys: " + quoted(c.keys.string()) + "\n";
   if (!c.scenario.empty()) s += "scenario: " + quoted(c.scenario.string()) + "\n";
+  if (!c.picture_out.empty()) s += "picture_out: " + quoted(c.picture_out.string()) + "\n";
   if (c.seed) s += "seed: " + std::to_string(*c.seed) + "\n";
   if (!c.peers.empty()) s += "peers:\n";
   for (const PeerConfig& p : c.peers) {

@@ -3,6 +3,7 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -16,6 +17,37 @@ namespace jrads::federation {
 namespace {
 
 using namespace test_nodes;
+
+// Each endpoint carries its node's id: a node sees by name whose readers and writers it has
+// matched. A listening bus (a tap) has readers only: it counts among the readers, never among
+// the writers, and cannot publish.
+TEST(DdsBus, MatchedEndpointsAreNamedByTheirNodesAndATapOnlyListens) {
+  auto kal_bus = DdsBus::open(own_domain(), "KAL-C2");
+  ASSERT_TRUE(kal_bus.has_value()) << kal_bus.error().to_string();
+  auto tap = DdsBus::open(own_domain(), "TEST-TAP", true);
+  ASSERT_TRUE(tap.has_value()) << tap.error().to_string();
+  const auto sorted = [](std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  ASSERT_TRUE(eventually([&] { return kal_bus->matched_reader_nodes(Topic::tracks).size() == 2; }));
+  EXPECT_EQ(sorted(kal_bus->matched_reader_nodes(Topic::tracks)), (std::vector<std::string>{"KAL-C2", "TEST-TAP"}));
+  EXPECT_EQ(kal_bus->matched_writer_nodes(Topic::tracks), std::vector<std::string>{"KAL-C2"});
+  EXPECT_EQ(tap->matched_writer_nodes(Topic::tracks), std::vector<std::string>{"KAL-C2"});
+  EXPECT_TRUE(tap->matched_reader_nodes(Topic::tracks).empty());
+  const security::NodeKeys kal = keys_of("KAL-C2", "KAL", 1);
+  const SampleHeader h{topic_name(Topic::tracks), "KAL-C2", "MOR-C2", 1, 1, SimTime::from_s(1.0)};
+  security::Label label;
+  label.level = security::Level::unclassified;
+  label.categories = security::category_bit(security::Category::air_picture);
+  label.originator = "KAL";
+  const WireSample w = seal_sample(h, label, security::as_bytes(std::string("x")), kal, security::generate_symmetric_key());
+  const auto refused = tap->publish(w);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_NE(refused.error().message.find("does not publish"), std::string::npos) << refused.error().message;
+  ASSERT_TRUE(kal_bus->publish(w).has_value());
+  EXPECT_TRUE(eventually([&] { return !tap->take(Topic::tracks).empty(); }));
+}
 
 // Two nodes' participants on the loopback: a sealed sample from KAL-C2 reaches MOR-C2 and
 // opens there with its label and payload; the DDS layer saw only the envelope.

@@ -11,6 +11,7 @@
 #include <ctime>
 #include <filesystem>
 #include <thread>
+#include <atomic>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -20,6 +21,14 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "jrads/federation/dds_bus.hpp"
+#include "jrads/federation/picture_batch.hpp"
+#include "jrads/federation/sample.hpp"
+#include "jrads/federation/track_update.hpp"
+#include "jrads/security/keys.hpp"
+#include "jrads/security/label.hpp"
+#include "jrads/security/release.hpp"
+#include "jrads/security/sealed_file.hpp"
 #include "run/test_files.hpp"
 
 
@@ -60,6 +69,54 @@ int wait_for(pid_t pid) {
 // Runs the program to its end; its exit status.
 int jrads(std::vector<std::string> args, const fs::path& log) { return wait_for(start(std::move(args), log)); }
 
+// A test's tap: a listening participant on a run's two domains (the federation's and the
+// feed's), keeping every sample of every topic, whoever it is for, until stopped.
+class Tap {
+ public:
+  Tap(std::uint32_t domain, std::uint32_t feed_domain) {
+    for (const std::uint32_t d : {domain, feed_domain}) {
+      auto bus = federation::DdsBus::open(d, "TEST-TAP", true);
+      if (bus) buses_.push_back(std::move(*bus));
+    }
+    thread_ = std::thread([this] {
+      while (!stop_.load()) {
+        for (federation::DdsBus& bus : buses_)
+          for (int k = 0; k < federation::kTopics; ++k)
+            for (federation::Received& r : bus.take(static_cast<federation::Topic>(k))) samples_.push_back(std::move(r));
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+    });
+  }
+  ~Tap() { (void)stop(); }
+  [[nodiscard]] bool listening() const { return buses_.size() == 2; }
+  std::vector<federation::Received>& stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+    return samples_;
+  }
+
+ private:
+  std::vector<federation::DdsBus> buses_;
+  std::vector<federation::Received> samples_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+// The rows of a tracks.csv, each split at its commas.
+std::vector<std::vector<std::string>> csv_rows(const std::string& text) {
+  std::vector<std::vector<std::string>> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::string cell;
+    std::istringstream l(line);
+    while (std::getline(l, cell, ',')) cells.push_back(cell);
+    out.push_back(std::move(cells));
+  }
+  return out;
+}
+
 // The federated run's files are the in-process regional run's, byte for byte (its record of
 // every decision and release included): the same reports reach the same national trackers,
 // their updates and alerts cross DDS sealed and exactly (binary doubles), and the centre fuses
@@ -70,10 +127,14 @@ TEST(FederatedRun, ReproducesTheInProcessRegionalRunByteForByte) {
   const fs::path dir = fresh_dir("federated-run");
   ASSERT_EQ(jrads({"run", "--out", (dir / "regional").string(), "--picture", "regional"}, dir / "regional.log"), 0)
       << read_file(dir / "regional.log");
-  const std::string domain = std::to_string(1 + 2 * (getpid() % 100));  // odd: the feed's is the next
+  const auto domain_id = static_cast<std::uint32_t>(1 + 2 * (getpid() % 100));  // odd: the feed's is the next
+  const std::string domain = std::to_string(domain_id);
+  Tap tap(domain_id, domain_id + 1);  // hears every topic of both domains
+  ASSERT_TRUE(tap.listening());
   ASSERT_EQ(jrads({"run", "--out", (dir / "federated").string(), "--federated", "--domain", domain}, dir / "federated.log"),
             0)
       << read_file(dir / "federated.log");
+  const std::vector<federation::Received>& heard = tap.stop();
   for (const char* f : {"tracks.csv", "engagements.csv", "threats.csv", "units.csv", "alerts.csv", "truth.csv",
                         "detections.csv", "summary.json", "audit.log", "release/MOR/tracks.csv.sealed",
                         "release/MOR/alerts.csv.sealed", "release/KAL/engagements.csv.sealed"}) {
@@ -90,6 +151,75 @@ TEST(FederatedRun, ReproducesTheInProcessRegionalRunByteForByte) {
     EXPECT_NE(log.find("0 samples refused"), std::string::npos) << log;
     EXPECT_NE(log.find("link to EXCON unknown -> up"), std::string::npos) << log;
     EXPECT_NE(log.find("link to KAL-RC unknown -> up"), std::string::npos) << log;
+    EXPECT_NE(log.find("fusions (0 short)"), std::string::npos) << log;  // every regional row of every fusion came
+  }
+
+  // Release, on the wire: every sample for MOR's node, on every topic, carries a label
+  // releasable to MOR; the regional tracks it gets name no sensors (MOR has no need to know
+  // them), inside the seal as in the label. And there were items it must not have: KAL's node
+  // got them, MOR's did not.
+  const fs::path keys = dir / "federated" / "nodes" / "keys";
+  const auto mor = security::load_node(keys, "MOR-N");
+  const auto ring = security::Keyring::load(keys);
+  ASSERT_TRUE(mor.has_value() && ring.has_value());
+  ASSERT_NE(ring->current("KAL-RC"), nullptr);
+  const security::SymmetricKey from_centre = mor->agreement.shared_key(ring->current("KAL-RC")->agree_public).value();
+  // MOR's node may have what is releasable to MOR at SECRET, and which sensors saw a track only
+  // when the sensors are its own.
+  const security::Receiver mor_node{"MOR", security::Level::secret, security::kAllCategories};
+  const auto may_have = [&](const security::Label& l) {
+    const bool sensors = (l.categories & security::category_bit(security::Category::sensors)) != 0;
+    return security::decide_release(l, mor_node, true).allowed && (!sensors || l.originator == "MOR");
+  };
+  std::map<std::string, int> to_mor, kal_only;
+  int regional_rows_opened = 0;
+  for (const federation::Received& r : heard) {
+    ASSERT_EQ(r.error, "");
+    const federation::WireSample& w = r.sample;
+    const auto label = security::parse_label(w.label);
+    ASSERT_TRUE(label.has_value()) << w.label;
+    const bool releasable = may_have(*label);
+    if (w.header.receiver == "KAL-N" && !releasable) ++kal_only[w.header.topic];
+    if (w.header.receiver != "MOR-N") continue;
+    ++to_mor[w.header.topic];
+    EXPECT_TRUE(releasable) << w.header.topic << " from " << w.header.sender << ": " << w.label;
+    if (w.header.sender != "KAL-RC" || w.header.topic != "jrads/tracks") continue;  // the regional picture
+    const auto opened = federation::open_sample(w, "jrads/tracks", "MOR-N", from_centre, *ring, 2000000000);
+    ASSERT_TRUE(opened.has_value()) << opened.error().to_string();
+    const auto b = federation::decode_picture_batch(opened->payload);
+    ASSERT_TRUE(b.has_value()) << b.error().to_string();
+    for (const federation::PictureRow& row : b->rows) {
+      EXPECT_TRUE(may_have(row.label)) << "regional track " << row.update.row.track_number << ": " << security::to_text(row.label);
+      EXPECT_TRUE(row.update.sensors.empty()) << "regional track " << row.update.row.track_number;
+      ++regional_rows_opened;
+    }
+  }
+  EXPECT_GT(to_mor["jrads/tracks"], 1000);
+  EXPECT_GT(to_mor["jrads/feed"], 3600);
+  EXPECT_GT(to_mor["jrads/heartbeats"], 10);
+  EXPECT_GT(regional_rows_opened, 1000);
+  EXPECT_GT(kal_only["jrads/tracks"], 1000) << "no regional track was KAL's only: the check above tested nothing";
+
+  // What MOR's node received of the regional picture is what the run released to MOR's files:
+  // the same rows, the same values (the sigmas to rounding: the node derives them from the
+  // covariance it was sent).
+  const auto data_key = security::load_party_data_key(dir / "federated" / "keys", "MOR");
+  ASSERT_TRUE(data_key.has_value()) << data_key.error().to_string();
+  const auto released = security::read_sealed(dir / "federated" / "release" / "MOR" / "tracks.csv.sealed", *data_key);
+  ASSERT_TRUE(released.has_value()) << released.error().to_string();
+  const auto want = csv_rows(std::string(released->plaintext.begin(), released->plaintext.end()));
+  const auto got = csv_rows(read_file(dir / "federated" / "nodes" / "MOR-N.regional-tracks.csv"));
+  ASSERT_EQ(got.size(), want.size());
+  ASSERT_GT(got.size(), 1000u);
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    ASSERT_EQ(got[i].size(), want[i].size()) << "row " << i;
+    for (std::size_t c = 0; c < got[i].size(); ++c) {
+      if (i > 0 && c >= 10) {  // sigma_pos_m, sigma_vel_mps
+        EXPECT_NEAR(std::stod(got[i][c]), std::stod(want[i][c]), 1e-9 * std::stod(want[i][c])) << "row " << i;
+      } else {
+        EXPECT_EQ(got[i][c], want[i][c]) << "row " << i << " column " << c;
+      }
+    }
   }
 }
 

@@ -13,6 +13,7 @@ role: national
 domain: 17
 keys: keys
 scenario: raid.yaml
+picture_out: MOR-N.regional-tracks.csv
 seed: 42
 peers:
   - {node: KAL-RC, party: KAL, role: regional, clearance: SECRET, need_to_know: [AIR-PICTURE, ORDERS]}
@@ -30,6 +31,7 @@ TEST(NodeConfig, ReadsEveryField) {
   EXPECT_EQ(c.feed_domain, 18u);  // not given: the next domain
   EXPECT_EQ(c.keys, std::filesystem::path("/run/nodes/keys"));
   EXPECT_EQ(c.scenario, std::filesystem::path("/run/nodes/raid.yaml"));
+  EXPECT_EQ(c.picture_out, std::filesystem::path("/run/nodes/MOR-N.regional-tracks.csv"));
   EXPECT_EQ(c.seed, 42u);
   ASSERT_EQ(c.peers.size(), 2u);
   EXPECT_EQ(c.peers[0].node, "KAL-RC");

@@ -39,9 +39,10 @@ struct Received {
 class DdsBus {
  public:
   // A participant of `node` on `domain`, configured for the loopback only (no multicast,
-  // peers 127.0.0.1), with a writer and a reader on every topic. Errc::io_error with DDS's
-  // reason when Cyclone refuses.
-  [[nodiscard]] static Result<DdsBus> open(std::uint32_t domain, std::string node);
+  // peers 127.0.0.1), with a reader on every topic, and a writer too unless `listen_only` (a
+  // test's tap). Each reader and writer carries the node id in its user data, so that a peer
+  // sees whose it has matched. Errc::io_error with DDS's reason when Cyclone refuses.
+  [[nodiscard]] static Result<DdsBus> open(std::uint32_t domain, std::string node, bool listen_only = false);
   DdsBus(DdsBus&&) noexcept;
   DdsBus& operator=(DdsBus&&) noexcept;
   ~DdsBus();
@@ -60,6 +61,10 @@ class DdsBus {
   [[nodiscard]] int matched_writers(Topic topic) const;
   // The readers our writer of the topic has matched (its own included).
   [[nodiscard]] int matched_readers(Topic topic) const;
+  // The nodes whose readers our writer of the topic has matched, and whose writers our reader
+  // has (by their user data; ours included; one entry per endpoint).
+  [[nodiscard]] std::vector<std::string> matched_reader_nodes(Topic topic) const;
+  [[nodiscard]] std::vector<std::string> matched_writer_nodes(Topic topic) const;
   // Cyclone's deaf and mute (its testing control): while cut, this process's whole domain (every
   // participant of it here) neither hears nor sends anything, as if its network were cut. How an
   // exercise cuts a node's link. Errc::io_error with DDS's reason when refused.

@@ -46,6 +46,9 @@ class Egress {
   // regional centre, not to the exercise controller); 0 or 1.
   [[nodiscard]] Result<int> send_to(const std::string& peer, Topic topic, std::uint32_t stream, SimTime time,
                                     const security::ItemLabel& label, security::ByteView payload);
+  // Whether the gate would release an item of this label to the peer (false for a stranger):
+  // what a sender asks of each part before it packs several items in one sample.
+  [[nodiscard]] bool releasable(const std::string& peer, const security::ItemLabel& label, SimTime time);
   // A new agreement state: later items are decided afresh (nothing more to the former
   // partner once it has ended).
   void set_agreement_in_force(bool in_force) { gate_.set_agreement_in_force(in_force); }

@@ -18,8 +18,14 @@
 // back it sends a snapshot: every live track, and an end for each track the centre was last
 // told of that has gone since. Its marks tell the centre how many tracks it holds, so that the
 // centre can check that it lost and duplicated none.
+//
+// The centre sends the regional picture back down: after each fusion, the regional rows the
+// release gate lets this node have (picture_batch.hpp). The node keeps the latest fusion's, and
+// writes every row to picture_out. After the controller's end it waits (at most 10 s) for the
+// centre's last, empty picture at the end.
 #include <atomic>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -50,6 +56,8 @@ struct NationalNodeParams {
   // its egress's first sequence number (sequence_base), so replays stay refused across restarts.
   std::uint64_t start_unix_ms = 1;
   double idle_timeout_s = 60.0;    // no feed for this long (wall clock): give up
+  // Where it writes the regional picture the centre sends it (tracks.csv, FORMATS); empty: not.
+  std::filesystem::path picture_out;
 };
 
 struct NationalNodeReport {
@@ -57,6 +65,9 @@ struct NationalNodeReport {
   std::uint64_t samples_refused = 0;  // by the ingress
   std::uint64_t cuts = 0;             // the exercise cut its federation link this many times
   std::uint64_t snapshots = 0;        // sent to the centre when the link came back
+  // The regional picture from the centre: rows and fusions taken, and fusions whose rows did
+  // not all arrive (0 unless rows were lost).
+  std::uint64_t picture_rows = 0, picture_fusions = 0, picture_short = 0;
   std::vector<LinkChange> links;      // every change, in order
 };
 

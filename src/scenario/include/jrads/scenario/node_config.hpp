@@ -41,6 +41,7 @@ struct NodeConfig {
   std::uint32_t feed_domain = 1;
   std::filesystem::path keys;         // key directory (relative paths: to the file's directory)
   std::filesystem::path scenario;     // empty: the embedded default scenario
+  std::filesystem::path picture_out;  // a national node writes the regional picture it receives here (tracks.csv); empty: not
   std::optional<std::uint64_t> seed;  // default: the scenario's
   std::vector<PeerConfig> peers;
 };
