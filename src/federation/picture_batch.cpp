@@ -3,6 +3,8 @@
 #include <cstring>
 #include <string>
 
+#include "le_reader_impl.hpp"
+
 namespace jrads::federation {
 namespace {
 
@@ -17,30 +19,7 @@ void put(security::Bytes& out, std::uint64_t v, int bytes) {
   for (int i = 0; i < bytes; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
 }
 
-struct Reader {
-  security::ByteView in;
-  std::size_t at = 0;
-  bool ok = true;
-  std::uint64_t next(std::size_t n) {
-    if (!ok || in.size() - at < n) {
-      ok = false;
-      return 0;
-    }
-    std::uint64_t v = 0;
-    for (std::size_t i = 0; i < n; ++i) v |= static_cast<std::uint64_t>(in[at + i]) << (8 * i);
-    at += n;
-    return v;
-  }
-  security::ByteView bytes(std::size_t n) {
-    if (!ok || in.size() - at < n) {
-      ok = false;
-      return {};
-    }
-    const security::ByteView v = in.subspan(at, n);
-    at += n;
-    return v;
-  }
-};
+using Reader = detail::LeReader;
 
 }  // namespace
 

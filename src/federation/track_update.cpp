@@ -6,6 +6,8 @@
 
 #include <Eigen/Cholesky>
 
+#include "le_reader_impl.hpp"
+
 namespace jrads::federation {
 namespace {
 
@@ -30,22 +32,7 @@ Unexpected bad(const char* field, const std::string& problem) {
   return fail(Errc::invalid_argument, std::string("track update ") + field + ": " + problem);
 }
 
-// Reads little-endian fields in order; `ok` turns false (and stays) once a field runs past the end.
-struct Reader {
-  security::ByteView in;
-  std::size_t at = 0;
-  bool ok = true;
-  std::uint64_t next(std::size_t n) {
-    if (!ok || in.size() - at < n) {
-      ok = false;
-      return 0;
-    }
-    std::uint64_t v = 0;
-    for (std::size_t i = 0; i < n; ++i) v |= static_cast<std::uint64_t>(in[at + i]) << (8 * i);
-    at += n;
-    return v;
-  }
-};
+using Reader = detail::LeReader;
 
 bool sensor_char(char c) noexcept {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
