@@ -40,6 +40,8 @@ struct ChainRun {
   std::optional<std::uint32_t> domain;  // federated: the DDS domain (default: from the process id)
   int cut_links = 0;                    // federated: the exercise cuts the national nodes' links this many times
   int cut_windows = 10;                 // federated: each cut lasts this many windows
+  int cut_from_s = 0;                   // federated: the cuts are spread over the run after this second
+  std::optional<double> until_s;        // stop after this many simulated seconds (default: the scenario's end)
 };
 // World, sensors, picture, engagement planning, command and simulated outcomes in one process
 // (jrads run); writes the run's files into out_dir and prints the outcome.

@@ -162,7 +162,11 @@ int demo(SimRun run) {
       std::filesystem::remove_all(dir, ec);  // best effort
     }
   } cleanup{run.out_dir, keep};
-  jrads::app::ChainRun chain{"", run.seed, run.out_dir, !keep, true, "", ""};
+  jrads::app::ChainRun chain;
+  chain.seed = run.seed;
+  chain.out_dir = run.out_dir;
+  chain.hide_paths = !keep;
+  chain.print_sensors = true;
   if (const int rc = jrads::app::run_chain(chain); rc != 0) return rc;
   std::printf("\nPicture quality against truth\n");
   jrads::app::MetricsRun m;
@@ -246,6 +250,10 @@ int run(int argc, char** argv) {
   run_cmd->add_option("--domain", chain_run.domain,
                       "Federated: the DDS domain (default: from the process id); the feed uses the next one")
       ->check(CLI::Range(0, 231));
+  run_cmd->add_option("--until", chain_run.until_s,
+                      "Stop after this many simulated seconds (default: the scenario's end); flights due later "
+                      "never start")
+      ->check(CLI::Range(1.0, 1e7));
   run_cmd->add_option("--cut-links", chain_run.cut_links,
                       "Federated: cut a national node's federation link (Cyclone's deaf and mute) this many times, "
                       "spread over the run, each node in turn; federation.json counts what was lost")
@@ -254,6 +262,10 @@ int run(int argc, char** argv) {
   run_cmd->add_option("--cut-windows", chain_run.cut_windows, "Federated: how many windows (seconds) each cut lasts")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
+  run_cmd->add_option("--cut-from", chain_run.cut_from_s,
+                      "Federated: spread the cuts over the run after this many simulated seconds")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 10000000));
 
   jrads::app::BenchRun bench_run;
   bench_run.domain = 1 + static_cast<std::uint32_t>(getpid()) % 200;

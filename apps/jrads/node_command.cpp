@@ -89,12 +89,12 @@ int node(const NodeRun& run) {
   auto report = made->run(clock, wall_clock_unix_s, g_stop);
   if (!report) return fail_with(report.error());
   std::printf("%s: %llu windows, %llu reports, %llu track updates sent (%llu refused by the gate), %llu samples "
-              "refused, %zu link changes, %llu links cut, %llu snapshots, %llu regional rows in %llu fusions (%llu short)\n",
+              "refused, %zu link changes (%zu reported by peers), %llu links cut, %llu snapshots, %llu regional rows in %llu fusions (%llu short)\n",
               c.node.c_str(), static_cast<unsigned long long>(report->windows),
               static_cast<unsigned long long>(report->reports), static_cast<unsigned long long>(report->updates_sent),
               static_cast<unsigned long long>(report->updates_refused),
               static_cast<unsigned long long>(report->samples_refused), report->links.size(),
-              static_cast<unsigned long long>(report->cuts), static_cast<unsigned long long>(report->snapshots),
+              report->reported.size(), static_cast<unsigned long long>(report->cuts), static_cast<unsigned long long>(report->snapshots),
               static_cast<unsigned long long>(report->picture_rows), static_cast<unsigned long long>(report->picture_fusions),
               static_cast<unsigned long long>(report->picture_short));
   return g_stop.load() ? 3 : 0;

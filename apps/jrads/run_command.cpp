@@ -28,20 +28,24 @@ namespace jrads::app {
 
 namespace {
 
-// `count` cuts of `windows` each, spread evenly over the run's windows, the national nodes in
-// turn (party order). They must not overlap, nor reach the end.
-Result<std::vector<run::LinkCut>> link_cuts(const std::map<std::string, std::string>& nationals, std::uint64_t run_windows,
-                                            int count, int windows) {
+// `count` cuts of `windows` each, spread evenly over the run's windows after `from`, the
+// national nodes in turn (party order). They must not overlap, nor reach the end.
+Result<std::vector<run::LinkCut>> link_cuts(const std::map<std::string, std::string>& nationals, std::uint64_t from,
+                                            std::uint64_t run_windows, int count, int windows) {
   std::vector<run::LinkCut> cuts;
   if (count <= 0) return cuts;
-  const std::uint64_t gap = run_windows / static_cast<std::uint64_t>(count + 1);
+  if (from >= run_windows)
+    return fail(Errc::invalid_argument, "--cut-from " + std::to_string(from) + " is not before the run's end (" +
+                                            std::to_string(run_windows) + " windows)");
+  const std::uint64_t gap = (run_windows - from) / static_cast<std::uint64_t>(count + 1);
   if (gap <= static_cast<std::uint64_t>(windows) + 1)
     return fail(Errc::invalid_argument, std::to_string(count) + " cuts of " + std::to_string(windows) +
-                                            " windows do not fit apart in a run of " + std::to_string(run_windows) + " windows");
+                                            " windows do not fit apart in the " + std::to_string(run_windows - from) +
+                                            " windows from window " + std::to_string(from) + " to the run's end");
   std::vector<std::string> parties;
   for (const auto& [party, node] : nationals) parties.push_back(party);
   for (int i = 0; i < count; ++i)
-    cuts.push_back({parties[static_cast<std::size_t>(i) % parties.size()], gap * static_cast<std::uint64_t>(i + 1),
+    cuts.push_back({parties[static_cast<std::size_t>(i) % parties.size()], from + gap * static_cast<std::uint64_t>(i + 1),
                     static_cast<std::uint64_t>(windows)});
   return cuts;
 }
@@ -174,6 +178,9 @@ int run_chain(const ChainRun& run) {
     std::fprintf(stderr, "%s\n", input.error().to_string().c_str());
     return 1;
   }
+  // Stopping early leaves the scenario valid: what is due later never starts.
+  const double duration_s = std::min(s.duration_s, run.until_s.value_or(s.duration_s));
+  input->sim.world.duration_s = duration_s;
   run::RunOptions options;
   options.seed = run.seed.value_or(s.seed);
   options.log_reader = run.log_reader;
@@ -216,7 +223,8 @@ int run_chain(const ChainRun& run) {
     nodes = std::move(*started_nodes);
     options.federation = nodes->options;
     options.federation->report = std::filesystem::path(run.out_dir) / "federation.json";
-    auto cuts = link_cuts(options.federation->nationals, static_cast<std::uint64_t>(s.duration_s), run.cut_links,
+    auto cuts = link_cuts(options.federation->nationals, static_cast<std::uint64_t>(run.cut_from_s),
+                          static_cast<std::uint64_t>(duration_s), run.cut_links,
                           run.cut_windows);
     if (!cuts) {
       (void)stop_federated_nodes(*nodes, 0.0);
@@ -242,7 +250,7 @@ int run_chain(const ChainRun& run) {
     return 1;
   }
   std::printf("Scenario: %s (seed %llu, %.0f s simulated in %.2f s, %.0fx real time, %s picture%s)\n", s.name.c_str(),
-              static_cast<unsigned long long>(options.seed), s.duration_s, wall_s, s.duration_s / std::max(wall_s, 1e-9),
+              static_cast<unsigned long long>(options.seed), duration_s, wall_s, duration_s / std::max(wall_s, 1e-9),
               run::to_string(options.picture), nodes ? ", national nodes federated over DDS" : "");
   if (nodes) {
     std::printf("Federation: DDS domain %u (the feed %u); national nodes", nodes->options.domain,

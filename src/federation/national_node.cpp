@@ -230,10 +230,12 @@ Result<NationalNodeReport> NationalNode::run(const std::function<SimTime()>& clo
   for (const PeerNode& p : s.params.peers) peer_ids.push_back(p.node);
   const SimTime start = clock();
   LinkMonitor links(peer_ids, s.params.links, start);
-  Heartbeat hb{me, s.params.start_unix_ms, 0};
+  Heartbeat hb{me, s.params.start_unix_ms, 0, {}};
   SimTime next_beat = start, next_check = start, last_feed = start;
   const security::ItemLabel control = control_label(s.params.parties, s.params.keys.record.party);
   const auto note = [&](const std::vector<LinkChange>& changes) {
+    // A change goes out at once in this node's next heartbeat, so the others see it too.
+    if (!changes.empty()) next_beat = clock();
     for (const LinkChange& c : changes) {
       s.log->info("{}: link to {} {} -> {}{}: {}", me, c.node, to_string(c.from), to_string(c.to),
                   c.restarted ? " (restarted)" : "", c.reason);
@@ -250,6 +252,7 @@ Result<NationalNodeReport> NationalNode::run(const std::function<SimTime()>& clo
     const SimTime now = clock();
     if (now >= next_beat) {
       ++hb.beat;
+      hb.links = links.view();
       for (Egress* e : {&*s.out, &*s.feed_out})
         if (auto ok = e->send(Topic::heartbeats, 0, now, control, encode_heartbeat(hb)); !ok) return fail(ok.error());
       next_beat = now + SimTime::from_s(s.params.links.period_s);
@@ -260,6 +263,10 @@ Result<NationalNodeReport> NationalNode::run(const std::function<SimTime()>& clo
     if (now >= next_check) {
       note(links.check(now));
       next_check = now + SimTime::from_s(s.params.links.check_s);
+    }
+    for (ReportedChange& r : links.take_reported()) {
+      s.log->info("{}: {} reports its link to {} {} -> {}", me, r.reporter, r.node, to_string(r.from), to_string(r.to));
+      s.report.reported.push_back(std::move(r));
     }
     s.take_picture(unix_now());
     const bool centre_down = links.state(s.params.centre) == LinkState::down;

@@ -114,7 +114,7 @@ struct FederatedLink::Impl {
       for (auto* pair : {&*feed_out, &*centre_out}) {
         const std::string& node = pair == &*feed_out ? options.controller : options.centre;
         const std::string& party = (pair == &*feed_out ? controller_keys : centre_keys).record.party;
-        const federation::Heartbeat hb{node, epoch, beat};
+        const federation::Heartbeat hb{node, epoch, beat, (pair == &*feed_out ? *feed_links : *links).view()};
         auto ok = pair->send(federation::Topic::heartbeats, 0, mono_now(), federation::control_label(parties, party),
                              federation::encode_heartbeat(hb));
         if (!ok) return fail(ok.error());
@@ -128,11 +128,17 @@ struct FederatedLink::Impl {
       log->warn("{}: {}", options.controller, why);
     }));
     note_feed(feed_links->check(mono_now()));
+    for (auto* monitor : {&*links, &*feed_links})
+      for (const federation::ReportedChange& r : monitor->take_reported())
+        log->info("{}: {} reports its link to {} {} -> {}", monitor == &*links ? options.centre : options.controller,
+                  r.reporter, r.node, federation::to_string(r.from), federation::to_string(r.to));
     return {};
   }
 
   // The centre's links: the picture follows them (take_link_changes).
   void note(const std::vector<federation::LinkChange>& changes) {
+    // Shown to every node at once: the next pulse's heartbeats carry the change.
+    if (!changes.empty()) next_beat = Clock::now();
     changes_.insert(changes_.end(), changes.begin(), changes.end());
     for (const federation::LinkChange& c : changes) {
       log->info("{}: link to {} {} -> {}{}: {}", options.centre, c.node, federation::to_string(c.from),
@@ -146,6 +152,7 @@ struct FederatedLink::Impl {
 
   // The controller's links: a node lost here is not fed; one restarted is resynchronised.
   void note_feed(const std::vector<federation::LinkChange>& changes) {
+    if (!changes.empty()) next_beat = Clock::now();
     for (const federation::LinkChange& c : changes) {
       log->info("{}: link to {} {} -> {}{}: {}", options.controller, c.node, federation::to_string(c.from),
                 federation::to_string(c.to), c.restarted ? " (restarted)" : "", c.reason);

@@ -12,25 +12,66 @@ namespace {
 SimTime at(double s) { return SimTime::from_s(s); }
 
 TEST(Heartbeat, EncodesAndDecodesStrictly) {
-  const Heartbeat hb{"MOR-C2", 3, 17};
+  const Heartbeat hb{"MOR-C2", 3, 17, {}};
   const security::Bytes b = encode_heartbeat(hb);
-  EXPECT_EQ(std::string(b.begin(), b.end()), "JRADS-HB-1 MOR-C2 3 17");
+  EXPECT_EQ(std::string(b.begin(), b.end()), "JRADS-HB-2 MOR-C2 3 17");
   EXPECT_EQ(decode_heartbeat(b).value(), hb);
+  const Heartbeat with_links{"KAL-RC", 9, 4, {{"KAL-N", LinkState::up}, {"MOR-N", LinkState::down}, {"X", LinkState::unknown}}};
+  const security::Bytes l = encode_heartbeat(with_links);
+  EXPECT_EQ(std::string(l.begin(), l.end()), "JRADS-HB-2 KAL-RC 9 4 KAL-N=up MOR-N=down X=unknown");
+  EXPECT_EQ(decode_heartbeat(l).value(), with_links);
+  Heartbeat most{"KAL-RC", 1, 1, {}};
+  for (std::size_t k = 0; k < kMaxHeartbeatLinks; ++k)
+    most.links.push_back({std::string(30, 'N') + static_cast<char>('A' + k / 10) + static_cast<char>('0' + k % 10), LinkState::down});
+  EXPECT_EQ(decode_heartbeat(encode_heartbeat(most)).value(), most);  // the longest there may be
   auto reason = [](std::string_view text) {
     auto r = decode_heartbeat(security::as_bytes(text));
     return r ? std::string("decoded") : r.error().message;
   };
-  EXPECT_EQ(reason("JRADS-HB-1 MOR-C2 3"), "heartbeat: expected \"JRADS-HB-1 NODE EPOCH BEAT\", got 3 field(s)");
-  EXPECT_EQ(reason("JRADS-HB-1 MOR-C2 3 17 x"), "heartbeat: more than 4 fields");
-  EXPECT_EQ(reason("JRADS-HB-2 MOR-C2 3 17"), "heartbeat: field 1: not JRADS-HB-1");
-  EXPECT_EQ(reason("JRADS-HB-1 mor 3 17"), "heartbeat: field 2 (node): not a node id ([A-Z0-9-]{1,32})");
-  EXPECT_EQ(reason("JRADS-HB-1 MOR-C2 03 17"), "heartbeat: field 3 (epoch): not a decimal count >= 1");
-  EXPECT_EQ(reason("JRADS-HB-1 MOR-C2 3 0"), "heartbeat: field 4 (beat): not a decimal count >= 1");
-  EXPECT_EQ(reason("JRADS-HB-1 MOR-C2 3 18446744073709551616"), "heartbeat: field 4 (beat): not a decimal count >= 1");
-  EXPECT_EQ(reason("JRADS-HB-1  MOR-C2 3 17"), "heartbeat: more than 4 fields");
-  EXPECT_EQ(reason("JRADS-HB-1 MOR-C2 3 17 "), "heartbeat: more than 4 fields");
-  EXPECT_EQ(reason(""), "heartbeat: expected \"JRADS-HB-1 NODE EPOCH BEAT\", got 1 field(s)");
-  EXPECT_EQ(reason(std::string(200, 'A')), "heartbeat: longer than 128 bytes");
+  EXPECT_EQ(reason("JRADS-HB-2 MOR-C2 3"), "heartbeat: expected \"JRADS-HB-2 NODE EPOCH BEAT [PEER=STATE]...\", got 3 field(s)");
+  EXPECT_EQ(reason("JRADS-HB-2 MOR-C2 3 17 x"), "heartbeat: field 5 (link): not PEER=STATE");
+  EXPECT_EQ(reason("JRADS-HB-1 MOR-C2 3 17"), "heartbeat: field 1: not JRADS-HB-2");
+  EXPECT_EQ(reason("JRADS-HB-2 mor 3 17"), "heartbeat: field 2 (node): not a node id ([A-Z0-9-]{1,32})");
+  EXPECT_EQ(reason("JRADS-HB-2 MOR-C2 03 17"), "heartbeat: field 3 (epoch): not a decimal count >= 1");
+  EXPECT_EQ(reason("JRADS-HB-2 MOR-C2 3 0"), "heartbeat: field 4 (beat): not a decimal count >= 1");
+  EXPECT_EQ(reason("JRADS-HB-2 MOR-C2 3 18446744073709551616"), "heartbeat: field 4 (beat): not a decimal count >= 1");
+  EXPECT_EQ(reason("JRADS-HB-2  MOR-C2 3 17"), "heartbeat: field 2 (node): not a node id ([A-Z0-9-]{1,32})");
+  EXPECT_EQ(reason("JRADS-HB-2 MOR-C2 3 17 "), "heartbeat: field 5 (link): not PEER=STATE");
+  EXPECT_EQ(reason("JRADS-HB-2 MOR-C2 3 17 kal=up"), "heartbeat: field 5 (link): not a node id ([A-Z0-9-]{1,32})");
+  EXPECT_EQ(reason("JRADS-HB-2 MOR-C2 3 17 KAL=sideways"), "heartbeat: field 5 (link): state not up, down or unknown");
+  EXPECT_EQ(reason("JRADS-HB-2 MOR-C2 3 17 KAL=up="), "heartbeat: field 5 (link): state not up, down or unknown");
+  EXPECT_EQ(reason("JRADS-HB-2 MOR-C2 3 17 MOR-C2=up"), "heartbeat: field 5 (link): the sender's link to itself");
+  EXPECT_EQ(reason("JRADS-HB-2 MOR-C2 3 17 KAL=up KAL=down"), "heartbeat: field 6 (link): peers not in increasing order");
+  EXPECT_EQ(reason("JRADS-HB-2 MOR-C2 3 17 X=up KAL=down"), "heartbeat: field 6 (link): peers not in increasing order");
+  std::string many = "JRADS-HB-2 M 1 1";
+  for (std::size_t k = 0; k <= kMaxHeartbeatLinks; ++k) many += " P" + std::to_string(100 + k) + "=up";
+  EXPECT_EQ(reason(many), "heartbeat: more than 32 links");
+  EXPECT_EQ(reason(""), "heartbeat: expected \"JRADS-HB-2 NODE EPOCH BEAT [PEER=STATE]...\", got 1 field(s)");
+  EXPECT_EQ(reason(std::string(2000, 'A')), "heartbeat: longer than 1408 bytes");
+}
+
+// What a peer's heartbeats say of its own links: each change once, in order; a restarted peer
+// starts afresh; a link it stops naming becomes unknown; a replayed heartbeat says nothing.
+TEST(LinkMonitor, WhatAPeerSaysOfItsLinksIsReportedOncePerChange) {
+  LinkMonitor links({"KAL-RC"}, LinkParams{}, at(0));
+  const auto hb = [](std::uint64_t epoch, std::uint64_t beat, std::vector<PeerLink> l) {
+    return Heartbeat{"KAL-RC", epoch, beat, std::move(l)};
+  };
+  using enum LinkState;
+  (void)links.heard(hb(1, 1, {{"KAL-N", up}, {"MOR-N", unknown}}), at(0.1));
+  EXPECT_EQ(links.take_reported(), (std::vector<ReportedChange>{{"KAL-RC", "KAL-N", unknown, up, at(0.1)}}));
+  EXPECT_TRUE(links.take_reported().empty());  // taken
+  (void)links.heard(hb(1, 2, {{"KAL-N", up}, {"MOR-N", up}}), at(1.1));
+  (void)links.heard(hb(1, 3, {{"KAL-N", up}, {"MOR-N", up}}), at(2.1));  // nothing new
+  (void)links.heard(hb(1, 4, {{"KAL-N", up}, {"MOR-N", down}}), at(3.1));
+  (void)links.heard(hb(1, 4, {{"KAL-N", down}, {"MOR-N", up}}), at(3.2));  // a replay of beat 4: ignored
+  EXPECT_EQ(links.take_reported(), (std::vector<ReportedChange>{{"KAL-RC", "MOR-N", unknown, up, at(1.1)},
+                                                                {"KAL-RC", "MOR-N", up, down, at(3.1)}}));
+  (void)links.heard(hb(1, 5, {{"MOR-N", down}}), at(4.1));  // KAL-N no longer named
+  EXPECT_EQ(links.take_reported(), (std::vector<ReportedChange>{{"KAL-RC", "KAL-N", up, unknown, at(4.1)}}));
+  (void)links.heard(hb(2, 1, {{"MOR-N", down}}), at(5.1));  // restarted: what it says is new again
+  EXPECT_EQ(links.take_reported(), (std::vector<ReportedChange>{{"KAL-RC", "MOR-N", unknown, down, at(5.1)}}));
+  EXPECT_EQ(links.view(), (std::vector<PeerLink>{{"KAL-RC", up}}));
 }
 
 TEST(LinkMonitor, ParamsAreChecked) {

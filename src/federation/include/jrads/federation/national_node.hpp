@@ -69,6 +69,7 @@ struct NationalNodeReport {
   // not all arrive (0 unless rows were lost).
   std::uint64_t picture_rows = 0, picture_fusions = 0, picture_short = 0;
   std::vector<LinkChange> links;      // every change, in order
+  std::vector<ReportedChange> reported;  // what its peers said of their own links, every change
 };
 
 class NationalNode {
