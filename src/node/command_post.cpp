@@ -375,6 +375,11 @@ struct CommandPost::Impl {
     out.events.push_back(std::move(ev));
   }
 
+  Order order_of(const Engagement& e, const EngagementEvent& ev, const std::string& zone) const {
+    const FireUnit& u = p.units[e.unit];
+    return {e.id, u.id, u.party, e.track, e.rounds, e.approver, e.auto_by, zone, ev.threat, ev.time, ev.label};
+  }
+
   void release(Engagement& e) {
     UnitState& s = state[e.unit];
     s.channels_busy -= 1;
@@ -425,6 +430,7 @@ struct CommandPost::Impl {
       if (!order.allowed) return refuse(e, n, e.approver, {false, {"authority"}, order.reasons}, out);
       EngagementEvent o = event(e.due, EventKind::order, &e, n, &u, e.approver);
       o.reasons = join(order.reasons);
+      out.orders.push_back(order_of(e, o, zone));
       out.events.push_back(std::move(o));
     }
     e.stage = Stage::launching;
@@ -695,6 +701,7 @@ struct CommandPost::Impl {
         out.events.push_back(ap);
         EngagementEvent order = ap;
         order.kind = EventKind::order;
+        out.orders.push_back(order_of(e, order, a->zone));
         out.events.push_back(std::move(order));
         e.stage = Stage::launching;
         e.due = now + SimTime::from_s(u.envelope.reaction_time_s);
@@ -744,6 +751,7 @@ struct CommandPost::Impl {
     }
     std::stable_sort(out.events.begin(), out.events.end(),
                      [](const EngagementEvent& a, const EngagementEvent& b) { return a.time < b.time; });
+    std::stable_sort(out.orders.begin(), out.orders.end(), [](const Order& a, const Order& b) { return a.at < b.at; });
     return out;
   }
 

@@ -1,5 +1,6 @@
 #include "jrads/run/engagement_run.hpp"
 
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include "jrads/core/log.hpp"
 #include "jrads/core/rng.hpp"
 #include "jrads/engage/kill_probability.hpp"
+#include "jrads/node/fire_unit_gate.hpp"
 #include "jrads/picture/csv_reader.hpp"
 #include "jrads/picture/track_csv.hpp"
 #include "jrads/run/log_egress.hpp"
@@ -180,6 +182,14 @@ class ClosedLoop final : public sim::SimulationSink {
     if (!airspace) return fail_with("airspace: " + airspace.error().message);
     auto authority = command::Authority::make(in_.chain);
     if (!authority) return fail_with("chain of command: " + authority.error().message);
+    // Each party's units behind their own gate, as at that party's national node.
+    std::map<std::string, std::vector<node::FireUnit>> by_party;
+    for (const node::FireUnit& u : post.units) by_party[u.party].push_back(u);
+    for (auto& [party, units] : by_party) {
+      auto gate = node::FireUnitGate::make(std::move(units), post.auto_engagements, *authority, in_.agreement);
+      if (!gate) return fail_with(gate.error().message);
+      gates_.emplace(party, std::move(*gate));
+    }
     const world::ElevationGrid* terrain = &world.terrain();
     los_ = TerrainLineOfSight(region, terrain);
     auto post_made = node::CommandPost::make(std::move(post), std::move(*authority), std::move(*airspace), in_.agreement,
@@ -297,6 +307,7 @@ class ClosedLoop final : public sim::SimulationSink {
     std::erase_if(picture_, [](const node::PictureTrack& t) { return t.evidence == nullptr; });
     node::StepResult step = post_->step(t1, picture_);
     for (const node::EngagementEvent& e : step.events) record(e, world);
+    guard(step, world);
     for (const engage::Threat& th : step.threats) threats_.push_back({t1, th});
     note_units(t1);
     if (inspect_) inspect_(t1, *post_, picture_, world);
@@ -343,6 +354,14 @@ class ClosedLoop final : public sim::SimulationSink {
     result_.in_flight_at_end = static_cast<int>(flying_.size());
     for (const EventRow& r : rows) ++result_.events[r.event];
     result_.units = post_->units();
+    for (const auto& [party, gate] : gates_) {
+      const node::GateCounts c = gate.counts();
+      result_.gate_orders += c.orders_held;
+      result_.gate_orders_duplicated += c.orders_duplicated;
+      result_.gate_orders_refused += c.orders_refused;
+      result_.gate_rounds_fired += c.rounds_fired;
+      result_.gate_launches_refused += c.launches_refused;
+    }
     return result_;
   }
 
@@ -467,6 +486,55 @@ class ClosedLoop final : public sim::SimulationSink {
     }
   }
 
+  // The orders go to their units' gates, and a launch flies only when its unit's gate lets it
+  // (a refusal is recorded with the unit's rule); an engagement that is over is ended there.
+  void guard(node::StepResult& step, const world::World& world) {
+    const auto gate_of = [&](const std::string& party) -> node::FireUnitGate& { return gates_.at(party); };
+    for (const node::Order& o : step.orders) {
+      const node::GateDecision d = gate_of(o.unit_party).order(o);
+      if (d.allowed) continue;
+      node::EngagementEvent ev;
+      ev.time = o.at;
+      ev.kind = node::EventKind::refusal;
+      ev.engagement = o.engagement;
+      ev.track = o.track;
+      ev.unit = o.unit;
+      ev.unit_party = o.unit_party;
+      ev.actor = o.unit;
+      ev.actor_party = o.unit_party;
+      ev.threat = o.threat;
+      ev.rules = {d.rule};
+      ev.reasons = d.reason;
+      ev.label = o.label;
+      record(ev, world);
+    }
+    std::erase_if(step.launches, [&](const node::Launch& l) {
+      const node::GateDecision d = gate_of(l.unit_party).fire(l);
+      if (d.allowed) return false;
+      node::EngagementEvent ev;
+      ev.time = l.at;
+      ev.kind = node::EventKind::refusal;
+      ev.engagement = l.engagement;
+      ev.track = l.track;
+      ev.unit = l.unit;
+      ev.unit_party = l.unit_party;
+      ev.actor = l.unit;
+      ev.actor_party = l.unit_party;
+      ev.threat = l.threat;
+      ev.identity = l.identity;
+      ev.rules = {d.rule};
+      ev.reasons = d.reason;
+      ev.label = l.label;
+      record(ev, world);
+      return true;
+    });
+    for (const node::EngagementEvent& e : step.events) {
+      const bool over = e.kind == node::EventKind::cancelled || e.kind == node::EventKind::denial ||
+                        e.kind == node::EventKind::assessment || (e.kind == node::EventKind::refusal && e.engagement != 0);
+      if (over && !e.unit_party.empty()) gate_of(e.unit_party).end(e.engagement);
+    }
+  }
+
   void record(const node::EngagementEvent& e, const world::World& world) {
     EventRow row = event_row(e);
     if (e.kind == node::EventKind::refusal) {
@@ -504,6 +572,7 @@ class ClosedLoop final : public sim::SimulationSink {
   std::vector<std::string> sensor_ids_;
   std::optional<PictureChain> chain_;
   std::optional<node::CommandPost> post_;
+  std::map<std::string, node::FireUnitGate> gates_;  // by party: its units' own guard
   bool release_ = false;
   std::optional<ReleaseExport> export_;
   LogEgress log_;

@@ -118,6 +118,11 @@ std::string summary_json(const RunResult& r, std::uint64_t seed) {
   j["detection_to_engagement_s"] = {{"threats_engaged", r.engaged_threats},
                                     {"mean", r.detect_to_engage_mean_s},
                                     {"max", r.detect_to_engage_max_s}};
+  j["fire_unit_gates"] = {{"orders_held", r.gate_orders},
+                          {"orders_duplicated", r.gate_orders_duplicated},
+                          {"orders_refused", r.gate_orders_refused},
+                          {"rounds_fired", r.gate_rounds_fired},
+                          {"launches_refused", r.gate_launches_refused}};
   j["units"] = json::array();
   for (const node::UnitStatus& u : r.units) j["units"].push_back({{"id", u.id}, {"rounds_left", u.rounds_left}});
   if (!r.releases.empty()) {

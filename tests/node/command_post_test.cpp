@@ -154,6 +154,7 @@ Flight mor_missile(std::uint32_t number = 2, Identity id = Identity::hostile) {
 struct Log {
   std::vector<EngagementEvent> events;
   std::vector<Launch> launches;
+  std::vector<Order> orders;
   std::vector<engage::Threat> threats;  // every planning cycle's
 
   [[nodiscard]] std::vector<EngagementEvent> of(EventKind kind, std::uint32_t track = 0) const {
@@ -183,6 +184,7 @@ void run(CommandPost& post, Log& log, int from_s, int to_s, const PictureAt& pic
     StepResult r = post.step(at(s), pic);
     for (EngagementEvent& e : r.events) log.events.push_back(std::move(e));
     for (Launch& l : r.launches) log.launches.push_back(l);
+    for (Order& o : r.orders) log.orders.push_back(o);
     for (engage::Threat& t : r.threats) log.threats.push_back(t);
   }
 }
@@ -257,6 +259,11 @@ TEST(CommandPost, HostileCruiseMissileIsProposedApprovedOrderedAndLaunched) {
   EXPECT_EQ(appr.engagement, prop.engagement);
   EXPECT_EQ(lau.engagement, prop.engagement);
   EXPECT_EQ(log.count(EventKind::refusal) + log.count(EventKind::denial) + log.count(EventKind::cancelled), 0U);
+  // The order for the unit's gate: what the order event says, with the zone it was given for.
+  ASSERT_EQ(log.orders.size(), 1U);
+  const Order& o = log.orders[0];
+  EXPECT_EQ(o, (Order{ord.engagement, "FU-KAL-1", "KAL", 1, 1, "KAL-FU1-CDR", "", "MEZ-KAL", ThreatClass::cruise_missile,
+                      at(5), ord.label}));
 
   ASSERT_EQ(log.launches.size(), 1U);
   const Launch& l = log.launches[0];
@@ -716,6 +723,11 @@ TEST(CommandPost, AutomaticEngagementApprovesAtOnce) {
   EXPECT_THAT(a.reasons, HasSubstr("KAL-FU1-CDR"));
   ASSERT_EQ(log.count(EventKind::order), 1U);  // the delegated order is on the record too
   EXPECT_EQ(log.of(EventKind::order)[0].actor, "auto");
+  ASSERT_EQ(log.orders.size(), 1U);  // and goes to the unit's gate with who delegated it, and where
+  EXPECT_EQ(log.orders[0].by, "auto");
+  EXPECT_EQ(log.orders[0].delegated_by, "KAL-FU1-CDR");
+  EXPECT_EQ(log.orders[0].zone, "MEZ-KAL");
+  EXPECT_EQ(log.orders[0].engagement, p.engagement);
   EXPECT_EQ(log.of(EventKind::order)[0].time, p.time);
   ASSERT_EQ(log.launches.size(), 1U);
   EXPECT_EQ(log.launches[0].at, p.time + at(10.0));  // the reaction time, no decision delay

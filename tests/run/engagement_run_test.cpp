@@ -128,6 +128,17 @@ TEST(EngagementRun, DefaultScenarioDefendsWithoutEngagingCivilOrFriendlyAircraft
   EXPECT_EQ(j.at("leakers").get<int>(), r->leakers);
   EXPECT_EQ(j.at("rounds_used").get<int>(), r->rounds_used);
   EXPECT_EQ(j.at("assets_hit").size(), r->assets_hit.size());
+  // Every round flew through its unit's gate, on an order it held: each order held once, none
+  // refused or repeated, and no round refused.
+  const nlohmann::json& g = j.at("fire_unit_gates");
+  int orders = 0;
+  for (std::size_t k = 1; k < rows.size(); ++k) orders += rows[k][1] == "order" ? 1 : 0;
+  EXPECT_GT(orders, 0);
+  EXPECT_EQ(g.at("orders_held").get<int>(), orders);
+  EXPECT_EQ(g.at("rounds_fired").get<int>(), r->rounds_used);
+  EXPECT_EQ(g.at("orders_duplicated").get<int>(), 0);
+  EXPECT_EQ(g.at("orders_refused").get<int>(), 0);
+  EXPECT_EQ(g.at("launches_refused").get<int>(), 0);
 }
 
 // Same seed, same bytes in every file; another seed changes the sensors' reports.

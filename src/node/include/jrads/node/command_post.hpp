@@ -145,8 +145,26 @@ struct Launch {
   security::ItemLabel label;      // the launch event's (its outcome takes it)
 };
 
+// An order to a fire unit to engage a track: what the unit needs to check that it may act on
+// it (FireUnitGate), besides the order event itself.
+struct Order {
+  std::uint64_t engagement = 0;
+  std::string unit;
+  std::string unit_party;
+  std::uint32_t track = 0;
+  int rounds = 1;            // the salvo ordered
+  std::string by;            // the ordering role, or "auto"
+  std::string delegated_by;  // automatic: the role that delegated it
+  std::string zone;          // the zone the order is given for (may be empty)
+  engage::ThreatClass threat = engage::ThreatClass::any;
+  SimTime at;
+  security::ItemLabel label;  // the order event's
+  friend bool operator==(const Order&, const Order&) = default;
+};
+
 struct StepResult {
   std::vector<EngagementEvent> events;  // in time order
+  std::vector<Order> orders;            // the order events' orders, in time order
   std::vector<Launch> launches;
   std::vector<engage::Threat> threats;  // a planning cycle's evaluation, ranked (empty when none was due)
 };

@@ -170,6 +170,10 @@ struct RunResult {
   int engaged_threats = 0;
   double detect_to_engage_mean_s = 0.0, detect_to_engage_max_s = 0.0;
   std::vector<node::UnitStatus> units;  // rounds left at the end
+  // The fire units' own gates, summed over the parties: orders held, repeated and refused,
+  // rounds fired and launches refused (a refusal is a row of engagements.csv too).
+  std::uint64_t gate_orders = 0, gate_orders_duplicated = 0, gate_orders_refused = 0;
+  std::uint64_t gate_rounds_fired = 0, gate_launches_refused = 0;
   std::uint64_t audit_records = 0, audit_checkpoints = 0;  // audit.log, when written
   // The releases: per party's node (when release keys are given) and the log's reader, the
   // items allowed, refused, stripped, and the distinct decisions (each in the audit log).
