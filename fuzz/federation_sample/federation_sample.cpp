@@ -1,5 +1,5 @@
 // libFuzzer target: the federation's decoders on arbitrary bytes. The first byte picks the
-// mode (modulo 8):
+// mode: 8 when it is 8 modulo 16, else the byte modulo 8:
 //   0: the bytes are a received envelope (its fields cut from the input) opened by MOR-C2;
 //      without the pair key nothing can open, and nothing may crash;
 //   1: the bytes give a header, a label text and a payload that KAL-C2 seals; what seals must
@@ -11,7 +11,8 @@
 //      encodes back to the same bytes, sites decode again to the same sites;
 //   5: the rest is a tracks-done mark: what decodes encodes back;
 //   6: the rest is an alert (alert_payload.hpp) of a run with 8 sensors: the same;
-//   7: the rest is a part of the regional picture (picture_batch.hpp): the same.
+//   7: the rest is a part of the regional picture (picture_batch.hpp): the same;
+//   8: the rest is an order to a fire unit (order_payload.hpp): the same.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -21,6 +22,7 @@
 #include "jrads/federation/sample.hpp"
 #include "jrads/federation/alert_payload.hpp"
 #include "jrads/federation/feed.hpp"
+#include "jrads/federation/order_payload.hpp"
 #include "jrads/federation/picture_batch.hpp"
 #include "jrads/federation/track_update.hpp"
 
@@ -75,7 +77,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)silenced;
   static const Fixture f;
   if (size < 1 || size > 8192) return 0;
-  if (data[0] % 8 == 4) {
+  const int mode = data[0] % 16 == 8 ? 8 : data[0] % 8;
+  if (mode == 8) {
+    const auto o = decode_order({data + 1, size - 1});
+    if (o) JRADS_ASSERT(encode_order(*o) == security::Bytes(data + 1, data + size));
+    return 0;
+  }
+  if (mode == 4) {
     static const security::PartyTable parties = security::PartyTable::make({"KAL", "MOR"}).value();
     static const std::vector<picture::SensorSite> sites = [] {
       std::vector<picture::SensorSite> v(2);
@@ -104,27 +112,27 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     return 0;
   }
-  if (data[0] % 8 == 6) {
+  if (mode == 6) {
     const auto a = decode_alert({data + 1, size - 1}, 8);
     if (a) JRADS_ASSERT(encode_alert(*a) == security::Bytes(data + 1, data + size));
     return 0;
   }
-  if (data[0] % 8 == 7) {
+  if (mode == 7) {
     const auto b = decode_picture_batch({data + 1, size - 1});
     if (b) JRADS_ASSERT(encode_picture_batch(*b) == security::Bytes(data + 1, data + size));
     return 0;
   }
-  if (data[0] % 8 == 5) {
+  if (mode == 5) {
     const auto t = decode_tracks_done({data + 1, size - 1});
     if (t) JRADS_ASSERT(encode_tracks_done(*t) == security::Bytes(data + 1, data + size));
     return 0;
   }
-  if (data[0] % 8 == 2) {
+  if (mode == 2) {
     const auto hb = decode_heartbeat({data + 1, size - 1});
     if (hb) JRADS_ASSERT(encode_heartbeat(*hb) == security::Bytes(data + 1, data + size));
     return 0;
   }
-  if (data[0] % 8 == 3) {
+  if (mode == 3) {
     const auto u = decode_track_update({data + 1, size - 1});
     if (u) JRADS_ASSERT(encode_track_update(*u) == security::Bytes(data + 1, data + size));
     return 0;
@@ -138,7 +146,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   h.seq = c.u64();
   h.time = SimTime::from_ns(static_cast<std::int64_t>(c.u64()));
   const std::string label = c.text(200);
-  if (data[0] % 8 == 0) {
+  if (mode == 0) {
     WireSample w;
     w.header = h;
     w.label = label;
