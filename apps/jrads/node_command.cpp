@@ -75,6 +75,18 @@ int node(const NodeRun& run) {
     if (peer.role == scenario::NodeRole::controller && p.controller.empty()) p.controller = peer.node;
     if (peer.role == scenario::NodeRole::regional && p.centre.empty()) p.centre = peer.node;
   }
+  // Its party's fire units, behind their gate (the run's command post orders them).
+  std::vector<node::FireUnit> units;
+  for (const run::UnitSite& u : input->units)
+    if (u.unit.party == c.party) units.push_back(u.unit);
+  if (!units.empty()) {
+    auto authority = command::Authority::make(input->chain);
+    if (!authority) return fail_with(authority.error());
+    auto gate = node::FireUnitGate::make(std::move(units), input->post.auto_engagements, std::move(*authority),
+                                         input->agreement);
+    if (!gate) return fail_with(gate.error());
+    p.gate.emplace(std::move(*gate));
+  }
   p.keys = std::move(*keys);
   p.keyring = std::move(*ring);
   auto made = federation::NationalNode::make(std::move(p));
@@ -89,11 +101,14 @@ int node(const NodeRun& run) {
   auto report = made->run(clock, wall_clock_unix_s, g_stop);
   if (!report) return fail_with(report.error());
   std::printf("%s: %llu windows, %llu reports, %llu track updates sent (%llu refused by the gate), %llu samples "
-              "refused, %zu link changes (%zu reported by peers), %llu links cut, %llu snapshots, %llu regional rows in %llu fusions (%llu short)\n",
+              "refused, %llu orders held (%llu repeated, %llu refused), %zu link changes (%zu reported by peers), %llu links cut, %llu snapshots, %llu regional rows in %llu fusions (%llu short)\n",
               c.node.c_str(), static_cast<unsigned long long>(report->windows),
               static_cast<unsigned long long>(report->reports), static_cast<unsigned long long>(report->updates_sent),
               static_cast<unsigned long long>(report->updates_refused),
-              static_cast<unsigned long long>(report->samples_refused), report->links.size(),
+              static_cast<unsigned long long>(report->samples_refused),
+              static_cast<unsigned long long>(report->orders.orders_held),
+              static_cast<unsigned long long>(report->orders.orders_duplicated),
+              static_cast<unsigned long long>(report->orders.orders_refused), report->links.size(),
               report->reported.size(), static_cast<unsigned long long>(report->cuts), static_cast<unsigned long long>(report->snapshots),
               static_cast<unsigned long long>(report->picture_rows), static_cast<unsigned long long>(report->picture_fusions),
               static_cast<unsigned long long>(report->picture_short));

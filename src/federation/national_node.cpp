@@ -14,6 +14,7 @@
 #include "jrads/federation/feed.hpp"
 #include "jrads/federation/ingress.hpp"
 #include "jrads/federation/national_picture.hpp"
+#include "jrads/federation/order_payload.hpp"
 #include "jrads/federation/picture_batch.hpp"
 #include "jrads/federation/track_update.hpp"
 #include "jrads/picture/track_csv.hpp"
@@ -126,6 +127,36 @@ struct NationalNode::Impl {
 
   // The regional picture the centre sent since the last call: rows kept (a newer fusion's
   // replace the older ones) and written; each fusion's rows counted against its total.
+  // The centre's orders to this party's units, each to their gate: held once, a repeat (a
+  // resend after a lost link) changes nothing, and what the gate refuses is logged.
+  void take_orders(std::int64_t now_unix_s) {
+    const std::string& me = params.keys.record.node;
+    for (const OpenedSample& o : in->take(Topic::orders, now_unix_s)) {
+      auto order = decode_order(o.payload);
+      auto label = security::from_label(o.label, params.parties);
+      if (o.header.sender != params.centre || !params.gate || !order || !label) {
+        ++report.samples_refused;
+        log->warn("{}: refused an order from {}: {}", me, o.header.sender,
+                  o.header.sender != params.centre ? std::string("not the centre")
+                  : !params.gate                  ? std::string("this node has no fire units")
+                  : !order                        ? order.error().message
+                                                  : label.error().message);
+        continue;
+      }
+      order->label = *label;
+      const node::GateDecision d = params.gate->order(*order);
+      if (!d.allowed) {
+        log->warn("{}: {} refused the order of engagement {}: {} ({})", me, order->unit, order->engagement, d.reason, d.rule);
+      } else if (d.duplicate) {
+        log->info("{}: {}", me, d.reason);
+      } else {
+        log->info("{}: {} holds the order of engagement {}: track {}, {} round{}, from {}", me, order->unit,
+                  order->engagement, order->track, order->rounds, order->rounds == 1 ? "" : "s", order->by);
+      }
+      report.orders = params.gate->counts();
+    }
+  }
+
   void take_picture(std::int64_t now_unix_s) {
     const std::string& me = params.keys.record.node;
     for (const OpenedSample& o : in->take(Topic::tracks, now_unix_s)) {
@@ -269,6 +300,7 @@ Result<NationalNodeReport> NationalNode::run(const std::function<SimTime()>& clo
       s.report.reported.push_back(std::move(r));
     }
     s.take_picture(unix_now());
+    s.take_orders(unix_now());
     const bool centre_down = links.state(s.params.centre) == LinkState::down;
     if (s.snapshot_due && !centre_down && s.picture)
       if (auto ok = s.send_snapshot(); !ok) return fail(ok.error());

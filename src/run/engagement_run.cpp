@@ -490,6 +490,9 @@ class ClosedLoop final : public sim::SimulationSink {
   // (a refusal is recorded with the unit's rule); an engagement that is over is ended there.
   void guard(node::StepResult& step, const world::World& world) {
     const auto gate_of = [&](const std::string& party) -> node::FireUnitGate& { return gates_.at(party); };
+    // Federated: each order also goes down to its unit's national node, whose gate holds it.
+    if (link_ != nullptr && !step.orders.empty())
+      if (auto ok = link_->send_orders(step.orders); !ok) return fail_with(ok.error().message);
     for (const node::Order& o : step.orders) {
       const node::GateDecision d = gate_of(o.unit_party).order(o);
       if (d.allowed) continue;

@@ -6,6 +6,7 @@
 #include <functional>
 #include <limits>
 #include <optional>
+#include <set>
 #include <thread>
 #include <utility>
 
@@ -20,6 +21,7 @@
 #include "jrads/federation/ingress.hpp"
 #include "jrads/federation/link_monitor.hpp"
 #include "jrads/federation/national_node.hpp"
+#include "jrads/federation/order_payload.hpp"
 #include "jrads/federation/picture_batch.hpp"
 #include "jrads/security/keys.hpp"
 
@@ -83,6 +85,9 @@ struct FederatedLink::Impl {
   std::uint64_t marks_checked = 0, marks_disagreeing = 0;
   std::map<std::string, security::CategorySet> picture_need;  // by national node: its need-to-know for the picture
   std::uint64_t picture_sent = 0, picture_refused = 0;        // regional rows to the nodes
+  std::uint64_t orders_sent = 0, orders_refused = 0;          // to the units' national nodes
+  std::uint64_t picture_unsendable = 0;                       // rows the nodes would refuse: left out
+  std::set<std::uint32_t> unsendable_told;                    // their tracks, logged once each
   std::uint64_t epoch = static_cast<std::uint64_t>(  // this process's start, Unix ms: new at each run
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
   std::shared_ptr<spdlog::logger> log = logger("run");
@@ -414,17 +419,44 @@ Result<FederatedLink::Collected> FederatedLink::collect(const std::string& party
   return out;
 }
 
+Result<void> FederatedLink::send_orders(std::span<const node::Order> orders) {
+  Impl& s = *impl_;
+  for (const node::Order& o : orders) {
+    const auto node = s.options.nationals.find(o.unit_party);
+    if (node == s.options.nationals.end()) continue;  // a party without a node of its own
+    auto sent = s.centre_out->send_to(node->second, federation::Topic::orders, 0, o.at, o.label,
+                                      federation::encode_order(o));
+    if (!sent) return fail(sent.error());
+    ++(*sent > 0 ? s.orders_sent : s.orders_refused);
+  }
+  return {};
+}
+
 Result<void> FederatedLink::send_picture(SimTime time, std::span<const federation::TrackUpdate> rows) {
   Impl& s = *impl_;
   const security::CategorySet sensors = security::category_bit(security::Category::sensors);
   const security::PartyIndex lead = s.parties.index(s.centre_keys.record.party).value_or(0);
+  // A row the nodes' decoder would refuse (a coasting track predicted below -1000 m, say) is
+  // left out, not sent to spoil its whole part; each such track is logged once.
+  std::vector<bool> sendable(rows.size(), true);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto back = federation::decode_track_update(federation::encode_track_update(rows[i]));
+    if (back) continue;
+    sendable[i] = false;
+    ++s.picture_unsendable;
+    if (s.unsendable_told.insert(rows[i].row.track_number).second)
+      s.log->warn("{}: regional track {} is left out of the picture sent down: {}", s.options.centre,
+                  rows[i].row.track_number, back.error().message);
+  }
   for (const auto& [party, node] : s.options.nationals) {
     // Nothing to a node whose link is down: a reliable writer would only queue it.
     if (s.links->state(node) == federation::LinkState::down) continue;
     const bool strip = (s.picture_need.at(node) & sensors) == 0;
     std::vector<federation::PictureRow> released;
     std::vector<security::ItemLabel> labels;
-    for (const federation::TrackUpdate& row : rows) {
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (!sendable[i]) continue;
+      const federation::TrackUpdate& row = rows[i];
       security::ItemLabel label = strip ? security::without_categories(row.row.label, sensors) : row.row.label;
       if (!s.centre_out->releasable(node, label, time)) {
         ++s.picture_refused;
@@ -568,7 +600,10 @@ Result<void> FederatedLink::write_report(const std::filesystem::path& path) cons
                              {"tracks_lost", lost}, {"tracks_duplicated", duplicated}, {"tracks_renumbered", renumbered},
                              {"slowest_loss_seen_s", slowest}, {"losses_unseen", unseen}};
   j["marks"] = {{"checked", s.marks_checked}, {"disagreeing", s.marks_disagreeing}};
-  j["regional_picture_down"] = {{"rows_released", s.picture_sent}, {"rows_refused", s.picture_refused}};
+  j["regional_picture_down"] = {{"rows_released", s.picture_sent},
+                                {"rows_refused", s.picture_refused},
+                                {"rows_unsendable", s.picture_unsendable}};
+  j["orders_down"] = {{"released", s.orders_sent}, {"refused", s.orders_refused}};
   auto f = OutputFile::open(path);
   if (!f) return fail(f.error());
   f->buffer() += j.dump(2) + "\n";

@@ -55,6 +55,10 @@ class FederatedLink {
   // it has no need to know them), in parts (picture_batch.hpp). After the last fusion, an empty
   // picture at the end tells the nodes the picture is complete.
   [[nodiscard]] Result<void> send_picture(SimTime time, std::span<const federation::TrackUpdate> rows);
+  // The command post's orders, each to its unit's party's national node through the release
+  // gate (jrads/orders: reliable, keep all, transient local). One its node may not have is
+  // counted, not sent.
+  [[nodiscard]] Result<void> send_orders(std::span<const node::Order> orders);
   // Before window `index` (from 0) is sent: the exercise's cuts that start or end there; the
   // parties whose links it cut now. A restore waits until the centre has seen the loss (and
   // the detection bound has passed, so the node has too), then for the node's snapshot, at

@@ -117,6 +117,14 @@ std::vector<std::vector<std::string>> csv_rows(const std::string& text) {
   return out;
 }
 
+// The order rows of an engagements.csv, by the ordered unit's party.
+std::map<std::string, int> orders_by_party(const std::string& engagements) {
+  std::map<std::string, int> out;
+  for (const auto& row : csv_rows(engagements))
+    if (row.size() > 5 && row[1] == "order") ++out[row[5]];
+  return out;
+}
+
 // The federated run's files are the in-process regional run's, byte for byte (its record of
 // every decision and release included): the same reports reach the same national trackers,
 // their updates and alerts cross DDS sealed and exactly (binary doubles), and the centre fuses
@@ -144,9 +152,14 @@ TEST(FederatedRun, ReproducesTheInProcessRegionalRunByteForByte) {
   }
   const std::string out = read_file(dir / "federated.log");
   EXPECT_NE(out.find("national nodes federated over DDS"), std::string::npos) << out;
-  // Each national node ended by itself, heard both peers and refused nothing.
+  // Each national node ended by itself, heard both peers and refused nothing; its units' gate
+  // held each order the run gave them, once.
+  const std::map<std::string, int> orders = orders_by_party(read_file(dir / "federated" / "engagements.csv"));
   for (const char* node : {"KAL-N", "MOR-N"}) {
     const std::string log = read_file(dir / "federated" / "nodes" / (std::string(node) + ".log"));
+    const int ordered = orders.at(std::string(node).substr(0, 3));
+    EXPECT_GT(ordered, 0);
+    EXPECT_NE(log.find(std::to_string(ordered) + " orders held (0 repeated, 0 refused)"), std::string::npos) << log;
     EXPECT_NE(log.find(std::string(node) + ": 3600 windows"), std::string::npos) << log;
     EXPECT_NE(log.find("0 samples refused"), std::string::npos) << log;
     EXPECT_NE(log.find("link to EXCON unknown -> up"), std::string::npos) << log;
@@ -197,6 +210,7 @@ TEST(FederatedRun, ReproducesTheInProcessRegionalRunByteForByte) {
   EXPECT_GT(to_mor["jrads/tracks"], 1000);
   EXPECT_GT(to_mor["jrads/feed"], 3600);
   EXPECT_GT(to_mor["jrads/heartbeats"], 10);
+  EXPECT_GT(to_mor["jrads/orders"], 0);  // its units' orders: each releasable to MOR, as checked above
   EXPECT_GT(regional_rows_opened, 1000);
   EXPECT_GT(kal_only["jrads/tracks"], 1000) << "no regional track was KAL's only: the check above tested nothing";
 
@@ -312,18 +326,20 @@ TEST(FederatedRun, ANationalNodeKilledAndRestartedIsDetectedWithinThreeSecondsAn
 }
 
 // Fail-safe under cut links: the exercise cuts each national node's federation link in turn,
-// ten times between 300 s and 1,000 s, 10 s each (Cyclone's deaf and mute on the node's
+// ten times between 1,000 s and 2,000 s, 10 s each (Cyclone's deaf and mute on the node's
 // federation domain; its sensors' feed goes on). Each loss is seen by the centre within 3 s,
 // and shown to the other node within 3 s; each node keeps its picture and, when its link is
 // back, sends a snapshot. Then the centre holds exactly the tracks the node holds (none lost,
 // none twice), each under the regional number it had before the cut, and at every other window
-// it holds as many as the node. No civil aircraft is engaged.
+// it holds as many as the node. Each node's units' gate holds every order given them, once. No
+// civil aircraft is engaged.
 TEST(FederatedRun, LinksCutTenTimesAreSeenWithinThreeSecondsAndResynchronisedWithoutLoss) {
   const fs::path dir = fresh_dir("federated-cuts");
   const fs::path out = dir / "run";
   const std::string domain = std::to_string(1 + 2 * ((getpid() + 66) % 100));
-  // The first 1,000 s; the cuts from 300 s on, when both nodes hold tracks, 63 windows apart.
-  ASSERT_EQ(jrads({"run", "--out", out.string(), "--federated", "--domain", domain, "--until", "1000", "--cut-from", "300",
+  // The first 2,000 s; the cuts from 1,000 s on, 90 windows apart, while the first raids come
+  // and the units are ordered.
+  ASSERT_EQ(jrads({"run", "--out", out.string(), "--federated", "--domain", domain, "--until", "2000", "--cut-from", "1000",
                    "--cut-links", "10"},
                   dir / "run.log"),
             0)
@@ -373,7 +389,13 @@ TEST(FederatedRun, LinksCutTenTimesAreSeenWithinThreeSecondsAndResynchronisedWit
     const std::string log = read_file(out / "nodes" / (std::string(node) + ".log"));
     EXPECT_NE(log.find("5 links cut, 5 snapshots"), std::string::npos) << log;
     EXPECT_NE(log.find("link to KAL-RC up -> down"), std::string::npos) << log;  // it saw the loss itself
-    EXPECT_NE(log.find(std::string(node) + ": 1000 windows"), std::string::npos) << log;  // fed throughout
+    EXPECT_NE(log.find(std::string(node) + ": 2000 windows"), std::string::npos) << log;  // fed throughout
+    // It refused nothing: every part of the picture sent down was one it could read (a
+    // coasting regional track predicted below -1000 m once spoilt whole parts).
+    EXPECT_NE(log.find(", 0 samples refused,"), std::string::npos) << log;
+    // Its units' gate held every order given them, cuts or not, and none twice.
+    const int ordered = orders_by_party(read_file(out / "engagements.csv"))[std::string(node).substr(0, 3)];
+    EXPECT_NE(log.find(" " + std::to_string(ordered) + " orders held (0 repeated, 0 refused)"), std::string::npos) << log;
   }
   const std::string summary = read_file(out / "summary.json");
   EXPECT_NE(summary.find("\"civil_engaged\": 0"), std::string::npos) << summary;

@@ -35,6 +35,7 @@
 #include "jrads/core/sim_time.hpp"
 #include "jrads/federation/egress.hpp"
 #include "jrads/federation/link_monitor.hpp"
+#include "jrads/node/fire_unit_gate.hpp"
 #include "jrads/picture/tracker.hpp"
 #include "jrads/security/keys.hpp"
 
@@ -58,6 +59,9 @@ struct NationalNodeParams {
   double idle_timeout_s = 60.0;    // no feed for this long (wall clock): give up
   // Where it writes the regional picture the centre sends it (tracks.csv, FORMATS); empty: not.
   std::filesystem::path picture_out;
+  // Its party's fire units' gate: it holds the orders the centre sends them (jrads/orders),
+  // each once. Empty: the node takes no orders (a sample on the topic is refused).
+  std::optional<node::FireUnitGate> gate;
 };
 
 struct NationalNodeReport {
@@ -70,6 +74,7 @@ struct NationalNodeReport {
   std::uint64_t picture_rows = 0, picture_fusions = 0, picture_short = 0;
   std::vector<LinkChange> links;      // every change, in order
   std::vector<ReportedChange> reported;  // what its peers said of their own links, every change
+  node::GateCounts orders;               // its units' gate: orders held, repeated, refused
 };
 
 class NationalNode {
