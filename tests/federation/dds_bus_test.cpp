@@ -143,8 +143,12 @@ TEST(DdsBus, SamplesCrossBetweenTwoProcesses) {
   const security::SymmetricKey key = kal.agreement.shared_key(mor.record.agree_public).value();
   auto bus = DdsBus::open(domain, "KAL-C2");
   ASSERT_TRUE(bus.has_value()) << bus.error().to_string();
-  // Wait until the child's reader has matched our writer (our own reader counts one).
-  EXPECT_TRUE(eventually([&] { return bus->matched_writers(Topic::orders) >= 2; }));
+  // Wait until the child's reader has matched our writer: by its node's name, since another
+  // test's run may share the domain, and a count of matched readers can be made up by it.
+  EXPECT_TRUE(eventually([&] {
+    const std::vector<std::string> nodes = bus->matched_reader_nodes(Topic::orders);
+    return std::find(nodes.begin(), nodes.end(), "MOR-C2") != nodes.end();
+  }));
   for (std::uint64_t seq = 1; seq <= 3; ++seq) {
     const SampleHeader h{topic_name(Topic::orders), "KAL-C2", "MOR-C2", 7, seq, SimTime::from_s(seq)};
     ASSERT_TRUE(bus->publish(seal_sample(h, order_label(), security::as_bytes("order"), kal, key)).has_value());
