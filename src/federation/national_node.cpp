@@ -125,8 +125,6 @@ struct NationalNode::Impl {
     return send_updates(through, false);  // nothing new in the picture: the waiting alerts, and the mark
   }
 
-  // The regional picture the centre sent since the last call: rows kept (a newer fusion's
-  // replace the older ones) and written; each fusion's rows counted against its total.
   // The centre's orders to this party's units, each to their gate: held once, a repeat (a
   // resend after a lost link) changes nothing, and what the gate refuses is logged.
   void take_orders(std::int64_t now_unix_s) {
@@ -157,6 +155,8 @@ struct NationalNode::Impl {
     }
   }
 
+  // The regional picture the centre sent since the last call: rows kept (a newer fusion's
+  // replace the older ones) and written; each fusion's rows counted against its total.
   void take_picture(std::int64_t now_unix_s) {
     const std::string& me = params.keys.record.node;
     for (const OpenedSample& o : in->take(Topic::tracks, now_unix_s)) {

@@ -1,6 +1,5 @@
 #include "jrads/run/engagement_run.hpp"
 
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -493,42 +492,33 @@ class ClosedLoop final : public sim::SimulationSink {
     // Federated: each order also goes down to its unit's national node, whose gate holds it.
     if (link_ != nullptr && !step.orders.empty())
       if (auto ok = link_->send_orders(step.orders); !ok) return fail_with(ok.error().message);
-    for (const node::Order& o : step.orders) {
-      const node::GateDecision d = gate_of(o.unit_party).order(o);
-      if (d.allowed) continue;
+    // A gate's refusal, on the record as the unit's.
+    const auto refused = [&](const node::GateDecision& d, std::uint64_t engagement, std::uint32_t track,
+                             const std::string& unit, const std::string& party, SimTime at, engage::ThreatClass threat,
+                             picture::Identity identity, const security::ItemLabel& label) {
       node::EngagementEvent ev;
-      ev.time = o.at;
+      ev.time = at;
       ev.kind = node::EventKind::refusal;
-      ev.engagement = o.engagement;
-      ev.track = o.track;
-      ev.unit = o.unit;
-      ev.unit_party = o.unit_party;
-      ev.actor = o.unit;
-      ev.actor_party = o.unit_party;
-      ev.threat = o.threat;
+      ev.engagement = engagement;
+      ev.track = track;
+      ev.unit = ev.actor = unit;
+      ev.unit_party = ev.actor_party = party;
+      ev.threat = threat;
+      ev.identity = identity;
       ev.rules = {d.rule};
       ev.reasons = d.reason;
-      ev.label = o.label;
+      ev.label = label;
       record(ev, world);
+    };
+    for (const node::Order& o : step.orders) {
+      const node::GateDecision d = gate_of(o.unit_party).order(o);
+      if (!d.allowed)
+        refused(d, o.engagement, o.track, o.unit, o.unit_party, o.at, o.threat, picture::Identity::pending, o.label);
     }
     std::erase_if(step.launches, [&](const node::Launch& l) {
       const node::GateDecision d = gate_of(l.unit_party).fire(l);
       if (d.allowed) return false;
-      node::EngagementEvent ev;
-      ev.time = l.at;
-      ev.kind = node::EventKind::refusal;
-      ev.engagement = l.engagement;
-      ev.track = l.track;
-      ev.unit = l.unit;
-      ev.unit_party = l.unit_party;
-      ev.actor = l.unit;
-      ev.actor_party = l.unit_party;
-      ev.threat = l.threat;
-      ev.identity = l.identity;
-      ev.rules = {d.rule};
-      ev.reasons = d.reason;
-      ev.label = l.label;
-      record(ev, world);
+      refused(d, l.engagement, l.track, l.unit, l.unit_party, l.at, l.threat, l.identity, l.label);
       return true;
     });
     for (const node::EngagementEvent& e : step.events) {
