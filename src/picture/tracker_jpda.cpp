@@ -2,6 +2,7 @@
 // the learnt clutter maps and score-based confirmation.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -135,7 +136,9 @@ void Tracker::Impl::solve_jpda(std::span<const int> group, const std::vector<Mea
     // Each track takes its reports as simultaneous, at the earliest (one sensor, one slice:
     // they are milliseconds apart), and its likelihoods come from the IMM's combined
     // prediction, as IMM-PDA requires.
-    std::vector<SimTime> at(static_cast<std::size_t>(nt), SimTime::from_s(1e12));
+    // The latest time there is, as the start of a minimum. (It was from_s(1e12): 1e21 ns does
+    // not fit, and llround's result then is unspecified; clang's UBSan caught the wrap.)
+    std::vector<SimTime> at(static_cast<std::size_t>(nt), SimTime::from_ns(std::numeric_limits<std::int64_t>::max()));
     for (int k : ks) {
       SimTime& a = at[static_cast<std::size_t>(col_of(pairs[k].track))];
       a = std::min(a, slice[group[pairs[k].report]].time);
