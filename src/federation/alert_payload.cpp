@@ -3,15 +3,15 @@
 #include <cstring>
 #include <string>
 
+#include "le_reader_impl.hpp"
+
 namespace jrads::federation {
 namespace {
 
 constexpr std::uint8_t kMagic[4] = {'J', 'A', 'L', 'R'};
 constexpr std::size_t kFixed = 4 + 1 + 1 + 4 + 4 + 8 + 2;
 
-void put(security::Bytes& out, std::uint64_t v, int n) {
-  for (int i = 0; i < n; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
-}
+using detail::put_le;
 std::uint64_t get(security::ByteView in, std::size_t at, int n) {
   std::uint64_t v = 0;
   for (int i = 0; i < n; ++i) v |= static_cast<std::uint64_t>(in[at + static_cast<std::size_t>(i)]) << (8 * i);
@@ -27,12 +27,12 @@ security::Bytes encode_alert(const picture::Alert& a) {
   const std::string text = a.text.substr(0, kMaxAlertText);
   security::Bytes out(kMagic, kMagic + 4);
   out.reserve(kFixed + text.size());
-  put(out, 1, 1);
-  put(out, static_cast<std::uint8_t>(a.kind), 1);
-  put(out, a.track_number, 4);
-  put(out, a.sensor, 4);
-  put(out, static_cast<std::uint64_t>(a.time.ns()), 8);
-  put(out, text.size(), 2);
+  put_le(out, 1, 1);
+  put_le(out, static_cast<std::uint8_t>(a.kind), 1);
+  put_le(out, a.track_number, 4);
+  put_le(out, a.sensor, 4);
+  put_le(out, static_cast<std::uint64_t>(a.time.ns()), 8);
+  put_le(out, text.size(), 2);
   out.insert(out.end(), text.begin(), text.end());
   return out;
 }

@@ -1,6 +1,7 @@
 #pragma once
-// The federation's binary payloads read little-endian fields in order (track_update.cpp,
-// picture_batch.cpp): one reader for them all. Not a public header.
+// The federation's binary payloads read and write little-endian fields in order
+// (track_update.cpp, picture_batch.cpp, alert_payload.cpp, order_payload.cpp): one reader and
+// one writer for them all. Not a public header.
 #include <cstddef>
 #include <cstdint>
 
@@ -33,5 +34,10 @@ struct LeReader {
     return v;
   }
 };
+
+// Appends the low `n` bytes of `v`, least significant first.
+inline void put_le(security::Bytes& out, std::uint64_t v, int n) {
+  for (int i = 0; i < n; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+}
 
 }  // namespace jrads::federation::detail

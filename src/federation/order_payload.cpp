@@ -11,9 +11,7 @@ namespace {
 constexpr std::uint8_t kMagic[4] = {'J', 'O', 'R', 'D'};
 constexpr std::uint8_t kMaxThreat = static_cast<std::uint8_t>(engage::ThreatClass::ballistic_missile);
 
-void put(security::Bytes& out, std::uint64_t v, int n) {
-  for (int i = 0; i < n; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
-}
+using detail::put_le;
 bool plain(const std::string& s) {
   if (s.size() > kMaxOrderText) return false;
   for (const char c : s)
@@ -22,7 +20,7 @@ bool plain(const std::string& s) {
 }
 void put_text(security::Bytes& out, const std::string& s) {
   JRADS_ASSERT(plain(s));
-  put(out, s.size(), 1);
+  put_le(out, s.size(), 1);
   out.insert(out.end(), s.begin(), s.end());
 }
 Unexpected bad(const char* field, const std::string& problem) {
@@ -34,12 +32,12 @@ Unexpected bad(const char* field, const std::string& problem) {
 security::Bytes encode_order(const node::Order& o) {
   JRADS_ASSERT(o.engagement >= 1 && o.rounds >= 1 && o.rounds <= 255 && o.at.ns() >= 0);
   security::Bytes out(kMagic, kMagic + 4);
-  put(out, 1, 1);
-  put(out, o.engagement, 8);
-  put(out, o.track, 4);
-  put(out, static_cast<std::uint64_t>(o.rounds), 1);
-  put(out, static_cast<std::uint8_t>(o.threat), 1);
-  put(out, static_cast<std::uint64_t>(o.at.ns()), 8);
+  put_le(out, 1, 1);
+  put_le(out, o.engagement, 8);
+  put_le(out, o.track, 4);
+  put_le(out, static_cast<std::uint64_t>(o.rounds), 1);
+  put_le(out, static_cast<std::uint8_t>(o.threat), 1);
+  put_le(out, static_cast<std::uint64_t>(o.at.ns()), 8);
   for (const std::string* s : {&o.unit, &o.unit_party, &o.by, &o.delegated_by, &o.zone}) put_text(out, *s);
   return out;
 }
